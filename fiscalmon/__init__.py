@@ -1,0 +1,27 @@
+"""fiscalmon: month-by-month monitoring of Chinese local government budgets.
+
+Read bureau files into canonical tables (:func:`read_monthly`, :func:`read_annual`,
+:func:`read_regions`, :func:`read_risk`, :func:`read_workbook`), derive progress and growth
+(:mod:`fiscalmon.calendar`), and load the bundled data (:mod:`fiscalmon.datasets`).
+"""
+
+from . import calendar, datasets, schema, summary
+from .errors import FiscalDataError, FiscalDataWarning, Problem
+from .io import read_annual, read_monthly, read_regions, read_risk, read_workbook, write_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FiscalDataError",
+    "FiscalDataWarning",
+    "Problem",
+    "calendar",
+    "datasets",
+    "read_annual",
+    "read_monthly",
+    "read_regions",
+    "read_risk",
+    "read_workbook",
+    "schema",
+    "write_table",
+]

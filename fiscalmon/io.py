@@ -1,0 +1,804 @@
+"""Readers and writers for the canonical tables (see ``docs/data-format.md``).
+
+The readers accept what analysts have: CSV in UTF-8 (with or without BOM), GBK/GB18030 or UTF-16,
+Excel ``.xlsx``, a title line and a ``单位：万元`` line above the header, Chinese headers, the long
+layout and the wide layouts bureaus export. They return the canonical long table with every amount
+in 亿元, or raise one :class:`~fiscalmon.errors.FiscalDataError` that lists every problem found.
+
+A pandas DataFrame is accepted wherever a path is, and goes through the same checks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io as _io
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import parse, validate
+from .errors import FiscalDataError, FiscalDataWarning, Problem
+from .schema import (
+    ANNUAL_ALIASES,
+    CANONICAL_UNIT,
+    ITEM_BY_NAME,
+    ITEMS,
+    MONTHLY_ALIASES,
+    REGION_ALIASES,
+    RISK_ALIASES,
+    RISK_AMOUNTS,
+    UNITS_PER_100M_YUAN,
+)
+
+__all__ = [
+    "read_monthly",
+    "read_annual",
+    "read_regions",
+    "read_risk",
+    "read_workbook",
+    "Workbook",
+    "write_table",
+]
+
+
+MONTHLY_COLUMNS = ["region_code", "region", "period", "item", "ytd", "yoy_pct", "yoy_change",
+                   "completion_pct", "yoy_pct_min", "unit", "source_unit"]
+ANNUAL_COLUMNS = ["region_code", "region", "year", "item", "budget", "adjusted_budget", "outturn",
+                  "unit", "source_unit"]
+REGION_COLUMNS = ["region_code", "region", "parent_code", "level", "grade"]
+RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK_AMOUNTS, "unit",
+                "source_unit"]
+TEXT_COLUMNS = ["revision", "source", "note"]
+
+# Header words that, after an item or month name, mark a growth column (一般公共预算收入同比).
+_GROWTH_SUFFIXES = ("同比增长率", "同比增长", "同比增幅", "同比增减", "同比", "增幅", "增长率", "增长", "yoy")
+_HEADER_SCAN_ROWS = 20
+_MEASURES = ("ytd", "yoy_pct", "completion_pct", "yoy_change")
+
+
+# ---- raw grids ---------------------------------------------------------------------------------
+
+@dataclass
+class _Grid:
+    """The cells of one CSV file or one worksheet, as written, with where they came from."""
+
+    label: str
+    rows: list[list[object]]
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+def _decode_csv(path: Path, encoding: str | None) -> tuple[str, str]:
+    data = path.read_bytes()
+    label = path.name
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise FiscalDataError([Problem(label, None, None, None, f"text in {encoding}",
+                                           f"The file is not {encoding} ({exc}); omit encoding= to detect it.")])
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", "utf-8-sig")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", "utf-16")]
+    else:
+        candidates = [("utf-8", "utf-8"), ("gb18030", "gb18030")]
+    for codec, name in candidates:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if codec == "gb18030" and not _plausibly_chinese(text):
+            continue
+        return text, name
+    raise FiscalDataError([Problem(
+        label, None, None, None,
+        "text in UTF-8, GBK/GB18030 or UTF-16",
+        "The bytes are neither valid UTF-8 nor readable Chinese in GBK. Open the file in Excel or a "
+        "text editor and save it as 'CSV UTF-8', or pass encoding= if you know it.")])
+
+
+def _plausibly_chinese(text: str) -> bool:
+    """Whether text decoded as GB18030 reads as Chinese rather than as mojibake of another encoding."""
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii:
+        return True
+    usual = sum(
+        1 for ch in non_ascii
+        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+        or "\u2010" <= ch <= "\u206f"
+    )
+    return usual / len(non_ascii) >= 0.95
+
+
+def _read_csv_grid(path: Path, encoding: str | None) -> _Grid:
+    text, used = _decode_csv(path, encoding)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    rows = [list(record) for record in csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)]
+    return _Grid(path.name, rows, encoding=used)
+
+
+def _excel_sheets(path: Path) -> dict[str, list[list[object]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
+        raise FiscalDataError([Problem(path.name, None, None, None, "an Excel .xlsx workbook",
+                                       f"openpyxl could not open it ({exc}). Re-save it from Excel as .xlsx.")])
+    try:
+        return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    finally:
+        book.close()
+
+
+def _load_grids(source, *, sheet: str | int | None, encoding: str | None) -> list[_Grid]:
+    if isinstance(source, pd.DataFrame):
+        header = [str(c) for c in source.columns]
+        rows = [header, *source.astype(object).where(source.notna(), None).values.tolist()]
+        return [_Grid("<DataFrame>", rows)]
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return [_read_csv_grid(path, encoding)]
+    if suffix in (".xlsx", ".xlsm"):
+        sheets = _excel_sheets(path)
+        names = list(sheets)
+        if sheet is None:
+            chosen = names[:1]
+        elif isinstance(sheet, int):
+            chosen = names[sheet:sheet + 1]
+        else:
+            chosen = [sheet] if sheet in sheets else []
+        if not chosen:
+            raise FiscalDataError([Problem(path.name, None, None, sheet, f"a sheet among {names}",
+                                           "Pass sheet= with one of these names.")])
+        return [_Grid(f"{path.name}[{name}]", sheets[name], sheet=name) for name in chosen]
+    if suffix == ".xls":
+        raise FiscalDataError([Problem(path.name, None, None, None, "a .xlsx workbook or a .csv file",
+                                       "Open the .xls file in Excel and save it as .xlsx.")])
+    raise FiscalDataError([Problem(path.name, None, None, suffix, "a .csv, .txt or .xlsx file",
+                                   "Save the table as CSV or .xlsx.")])
+
+
+# ---- header location and layouts -----------------------------------------------------------------
+
+@dataclass
+class _Column:
+    """What one column of a table holds, read from its header."""
+
+    index: int
+    header: str            # as written, for messages
+    field: str | None      # canonical column, if the header is an alias
+    unit: str | None       # unit stated in the header
+    item: str | None = None          # wide-by-item: the item this column holds
+    month: tuple[int | None, int] | None = None   # wide-by-month: (year, month)
+    measure: str | None = None       # for wide columns: ytd, yoy_pct, completion_pct
+
+
+def _item_header(bare: str) -> tuple[str, str] | None:
+    """(item key, measure) for a header naming an item, such as 税收收入 or 税收收入同比."""
+    for suffix in ("", *_GROWTH_SUFFIXES):
+        if suffix and not bare.endswith(suffix):
+            continue
+        name = bare[: len(bare) - len(suffix)] if suffix else bare
+        key = name if name in ITEMS else ITEM_BY_NAME.get(name)
+        if key is not None:
+            return key, ("yoy_pct" if suffix else "ytd")
+    return None
+
+
+def _month_header(bare: str) -> tuple[tuple[int | None, int], str] | None:
+    """((year, month), measure) for a header naming a YTD month, such as 1-3月 or 2023年1-6月同比."""
+    for suffix in ("", *_GROWTH_SUFFIXES, "累计"):
+        if suffix and not bare.endswith(suffix):
+            continue
+        name = bare[: len(bare) - len(suffix)] if suffix else bare
+        if not name or not name[-1].isdigit() and not name.endswith("月"):
+            continue
+        try:
+            return parse.parse_month_spec(name), ("yoy_pct" if suffix in _GROWTH_SUFFIXES else "ytd")
+        except parse.CellError:
+            continue
+    return None
+
+
+def _describe_columns(header: list[object], lookup: dict[str, str], upper: list[object] | None) -> list[_Column]:
+    """Read what each column holds from its header (and, for two header rows, the row above)."""
+    columns = []
+    carried = None
+    for index, cell in enumerate(header):
+        above = parse.clean_text(upper[index]) if upper is not None and index < len(upper) else None
+        if upper is not None and parse.clean_text(cell) is None:
+            cell, above, carried = above, None, None  # an id column spanning both header rows
+        bare, unit, _percent = parse.split_header(cell)
+        text = parse.clean_text(cell) or ""
+        column = _Column(index, text, lookup.get(bare), unit)
+        carried = above if above is not None else carried
+        if upper is not None and carried is not None and column.field in _MEASURES:
+            # Two header rows: the item or month above (merged across its columns), the measure below.
+            up_bare, up_unit, _ = parse.split_header(carried)
+            column.header = f"{carried}/{text}"
+            column.unit = column.unit or up_unit
+            named, month = _item_header(up_bare), _month_header(up_bare)
+            if named:
+                column.item, column.measure = named[0], column.field
+            elif month:
+                column.month, column.measure = month[0], column.field
+        if column.field is None and column.item is None and column.month is None:
+            named = _item_header(bare)
+            month = _month_header(bare) if named is None else None
+            if named:
+                column.item, column.measure = named
+            elif month:
+                column.month, column.measure = month
+        columns.append(column)
+    return columns
+
+
+def _header_score(row: list[object], lookup: dict[str, str]) -> int:
+    score = 0
+    for cell in row:
+        bare = parse.split_header(cell)[0]
+        if bare and (bare in lookup or _item_header(bare) or _month_header(bare)):
+            score += 1
+    return score
+
+
+def _locate_header(grid: _Grid, lookup: dict[str, str], required_hint: str) -> tuple[int, bool, str | None]:
+    """(header row index, whether a second header row follows, unit stated above the header)."""
+    unit_above = None
+    for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
+        if _header_score(row, lookup) >= 2:
+            below = grid.rows[index + 1] if index + 1 < len(grid.rows) else []
+            measures = [lookup.get(parse.split_header(c)[0]) for c in below]
+            two_rows = sum(m in _MEASURES for m in measures) >= 2
+            return index, two_rows, unit_above
+        for cell in row:
+            unit_above = parse.table_unit(cell) or unit_above
+    raise FiscalDataError([Problem(
+        grid.label, None, None, None,
+        f"a header row (within the first {_HEADER_SCAN_ROWS} rows) naming {required_hint}",
+        "Check that this is the right file or sheet; headers may be English (docs/data-format.md) or Chinese.")])
+
+
+# ---- cell parsing into canonical columns -------------------------------------------------------
+
+class _Collector:
+    """Problems and warnings found while reading one grid."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def error(self, row, column, value, expected, action):
+        self.problems.append(Problem(self.label, row, column, value, expected, action))
+
+    def warn(self, row, column, value, expected, action):
+        self.warnings.append(Problem(self.label, row, column, value, expected, action))
+
+
+def _parse_cells(raw: pd.Series, parser: Callable[[object], object], headers: pd.Series,
+                 rows: pd.Series, out: _Collector) -> pd.Series:
+    """Parse every cell of a column, each distinct value once; failures become located problems."""
+    parsed: dict[object, object] = {}
+    failed: dict[object, parse.CellError] = {}
+    for value in pd.unique(raw.to_numpy(dtype=object)):
+        key = _hashable(value)
+        try:
+            parsed[key] = parser(value)
+        except parse.CellError as exc:
+            failed[key] = exc
+    keys = raw.map(_hashable)
+    if failed:
+        bad = keys.isin(list(failed))
+        for row, header, value in zip(rows[bad], headers[bad], raw[bad]):
+            exc = failed[_hashable(value)]
+            out.error(row, header, value, exc.expected, exc.action)
+    return keys.map(lambda k: parsed.get(k))
+
+
+def _hashable(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value if isinstance(value, (str, int, float)) else str(value)
+
+
+def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.Series:
+    """Numbers from a column: plain numbers in bulk, anything else (1,234 / 4.1% / —) cell by cell."""
+    numbers = pd.to_numeric(raw, errors="coerce").astype(float)
+    redo = numbers.isna() | np.isinf(numbers)
+    if redo.any():
+        parsed = _parse_cells(raw[redo], lambda v: parse.parse_number(v, percent=percent), headers[redo], rows[redo], out)
+        numbers[redo] = parsed.astype(float)
+    return numbers
+
+
+# ---- the table reader --------------------------------------------------------------------------
+
+@dataclass
+class _TableSpec:
+    name: str
+    aliases: dict[str, tuple[str, ...]]
+    amounts: tuple[str, ...]
+    percents: tuple[str, ...]
+    required_hint: str
+
+
+_MONTHLY = _TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change"), ("yoy_pct", "completion_pct", "yoy_pct_min"),
+                      "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)")
+_ANNUAL = _TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
+                     "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)")
+_REGIONS = _TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)")
+_RISK = _TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)")
+
+
+def _grid_to_cells(grid: _Grid, spec: _TableSpec, out: _Collector, *, year: int | None) -> tuple[pd.DataFrame, str, str | None]:
+    """Turn a grid into a long frame of raw cells in canonical columns, plus `_row` and `_hdr_<col>`.
+
+    Returns (cells, layout, unit stated above the header).
+    """
+    lookup = parse.header_lookup(spec.aliases)
+    head, two_rows, unit_above = _locate_header(grid, lookup, spec.required_hint)
+    header = grid.rows[head + 1] if two_rows else grid.rows[head]
+    columns = _describe_columns(header, lookup, grid.rows[head] if two_rows else None)
+    first_data = head + (2 if two_rows else 1)
+    body = [row for row in grid.rows[first_data:]]
+    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
+    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body], dtype=object,
+                         columns=range(width)) if body else pd.DataFrame(columns=range(width), dtype=object)
+    frame["_row"] = range(first_data + 1, first_data + 1 + len(frame))
+    frame = frame[frame.drop(columns="_row").map(_is_present).any(axis=1)]  # blank lines are not data
+
+    fields = {}
+    for column in columns:
+        if column.field is None:
+            continue
+        if column.field in fields and column.item is None and column.month is None:
+            out.error(None, column.header, None, f"one column for '{column.field}'",
+                      f"Columns '{fields[column.field].header}' and '{column.header}' both mean "
+                      f"'{column.field}'; remove or rename one.")
+            continue
+        if column.item is None and column.month is None:
+            fields[column.field] = column
+    unused = [c.header for c in columns if c.field is None and c.item is None and c.month is None and c.header]
+    if unused:
+        out.warn(None, ", ".join(unused), None, f"columns of the {spec.name} table",
+                 "These columns were not used; rename them to a canonical name if they hold data.")
+
+    wide_items = [c for c in columns if c.item is not None]
+    wide_months = [c for c in columns if c.month is not None]
+    if spec is not _MONTHLY or ("item" in fields and "period" in fields):
+        layout = "long"
+        value_columns = [(c.field, c) for c in fields.values()]
+        cells = _long_cells(frame, value_columns)
+    elif "item" in fields and wide_months:
+        layout = "wide-by-month"
+        cells = _wide_cells(frame, fields, wide_months, "period", out, year=year)
+    elif "period" in fields and wide_items:
+        layout = "wide-by-item"
+        cells = _wide_cells(frame, fields, wide_items, "item", out, year=year)
+    else:
+        missing = [name for name in ("item", "period") if name not in fields]
+        out.error(None, None, None,
+                  f"columns {', '.join(missing)} (long layout), or one column per month or per item (wide layout)",
+                  f"Add the column(s) {', '.join(missing)}; see docs/data-format.md for the accepted headers.")
+        raise FiscalDataError(out.problems)
+    for name, column in fields.items():  # units stated in headers
+        if column.unit is not None:
+            cells[f"_hunit_{name}"] = column.unit
+    return cells, layout, unit_above
+
+
+def _long_cells(frame: pd.DataFrame, value_columns) -> pd.DataFrame:
+    cells = pd.DataFrame({"_row": frame["_row"].to_numpy()})
+    for name, column in value_columns:
+        cells[name] = frame[column.index].to_numpy()
+        cells[f"_hdr_{name}"] = column.header
+    return cells
+
+
+def _wide_cells(frame, fields, wide, key, out: _Collector, *, year) -> pd.DataFrame:
+    """Melt one-column-per-month or one-column-per-item into long cells: one row per source row × key."""
+    groups: dict[object, list[_Column]] = {}
+    for column in wide:
+        groups.setdefault(column.item if key == "item" else column.month, []).append(column)
+    parts = []
+    for value, group in groups.items():
+        part = pd.DataFrame({"_row": frame["_row"].to_numpy()})
+        for name, id_column in fields.items():
+            part[name] = frame[id_column.index].to_numpy()
+            part[f"_hdr_{name}"] = id_column.header
+        part[key] = [value] * len(part)
+        part[f"_hdr_{key}"] = group[0].header
+        for column in group:
+            if column.measure in part and column.measure not in fields:
+                out.error(None, column.header, None, f"one {column.measure} column per {key}",
+                          "Two columns hold the same figure for one item or month; remove one.")
+                continue
+            part[column.measure] = frame[column.index].to_numpy()
+            part[f"_hdr_{column.measure}"] = column.header
+            if column.unit is not None:
+                part[f"_hunit_{column.measure}"] = column.unit
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _is_present(value: object) -> bool:
+    return parse.clean_text(value) is not None
+
+
+def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_above, unit_arg) -> pd.Series:
+    """The unit of each row's amounts, from the unit column, the headers, a 单位 line, or unit=.
+
+    Every source that states a unit must agree with the others; a row with an amount and no unit
+    from any source is an error.
+    """
+    rows = cells["_row"]
+    empty = pd.Series([None] * len(cells), index=cells.index, dtype=object)
+    sources: list[tuple[pd.Series, pd.Series]] = []  # (unit per row, who states it per row)
+    unreadable = pd.Series(False, index=cells.index)
+    if "unit" in cells:
+        units = _parse_cells(cells["unit"], parse.parse_unit, cells["_hdr_unit"], rows, out)
+        unreadable = units.isna() & cells["unit"].map(_is_present)  # already reported as a bad unit
+        sources.append((units, "the unit column '" + cells["_hdr_unit"].astype(str) + "'"))
+    for name in spec.amounts:
+        if f"_hunit_{name}" in cells:
+            units = cells[f"_hunit_{name}"].where(cells[f"_hunit_{name}"].notna(), None)
+            sources.append((units, "the header '" + cells[f"_hdr_{name}"].astype(str) + "'"))
+    if unit_above:
+        sources.append((empty.fillna(unit_above), empty.fillna("the line '单位：…' above the header")))
+    if unit_arg:
+        sources.append((empty.fillna(parse.parse_unit(unit_arg)), empty.fillna("unit=")))
+    resolved, stated_by = empty.copy(), empty.copy()
+    for units, label in sources:
+        clash = resolved.notna() & units.notna() & (resolved != units)
+        for row, first, by, second, by_second in zip(rows[clash], resolved[clash], stated_by[clash],
+                                                     units[clash], label[clash]):
+            out.error(row, "unit", f"{first} / {second}", "one unit for the amounts of a row",
+                      f"Make them agree: {by} says {first} but {by_second} says {second}.")
+        take = resolved.isna() & units.notna()
+        resolved[take] = units[take]
+        stated_by[take] = label[take]
+    has_amount = pd.Series(False, index=cells.index)
+    amount_header = pd.Series("unit", index=cells.index, dtype=object)
+    for name in spec.amounts:
+        if name in cells:
+            present = cells[name].map(_is_present)
+            amount_header[present & ~has_amount] = cells.loc[present & ~has_amount, f"_hdr_{name}"]
+            has_amount |= present
+    missing = has_amount & resolved.isna() & ~unreadable
+    for row, header in zip(rows[missing], amount_header[missing]):
+        out.error(row, header, None, "a unit (元, 万元 or 亿元) for this amount",
+                  "Add a 单位 column, put the unit in the header as 累计(万元), add a line 单位：万元 above the "
+                  "header, or pass unit=. fiscalmon never assumes a unit.")
+    return resolved
+
+
+def _read_table(source, spec: _TableSpec, *, sheet=None, unit=None, year=None, encoding=None) -> pd.DataFrame:
+    grids = _load_grids(source, sheet=sheet, encoding=encoding)
+    grid = grids[0]
+    out = _Collector(grid.label)
+    cells, layout, unit_above = _grid_to_cells(grid, spec, out, year=year)
+    table = _canonical(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
+    if "region_code" in table:
+        table = validate.check(table, spec.name, out)
+    if out.problems:
+        raise FiscalDataError(out.problems)
+    _emit_warnings(out)
+    table = table.drop(columns="_row").reset_index(drop=True)
+    table.attrs.update({"source_file": grid.label, "encoding": grid.encoding, "layout": layout})
+    return table
+
+
+def _emit_warnings(out: _Collector) -> None:
+    if out.warnings:
+        lines = "\n".join(f"  - {w}" for w in out.warnings)
+        warnings.warn(FiscalDataWarning(f"{len(out.warnings)} note(s) on {out.label}:\n{lines}"), stacklevel=4)
+
+
+def _canonical(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_above, unit_arg, year) -> pd.DataFrame:
+    rows = cells["_row"]
+
+    def column(name: str, parser, *, fill=None) -> pd.Series:
+        if name not in cells:
+            return pd.Series([fill] * len(cells), index=cells.index, dtype=object)
+        return _parse_cells(cells[name], parser, cells[f"_hdr_{name}"], rows, out)
+
+    table = pd.DataFrame({"_row": rows})
+    if "region_code" in cells or "region" in cells:
+        table["region_code"] = column("region_code", parse.parse_code)
+        table["region"] = column("region", parse.clean_text)
+    else:
+        out.error(None, None, None, "a region column (region_code/地区编码 or region/地区)",
+                  "Add a column naming the region of each row.")
+        return table
+
+    if spec in (_MONTHLY, _RISK):
+        years = column("year", parse.parse_year) if "year" in cells else None
+        table["period"] = _periods(cells, years, out, year_arg=year)
+    if spec is _ANNUAL:
+        if "year" not in cells:
+            out.error(None, None, None, "a year column (year/年度)", "Add the fiscal year of each row.")
+        table["year"] = column("year", parse.parse_year)
+    if spec in (_MONTHLY, _ANNUAL):
+        if "item" not in cells:
+            out.error(None, None, None, "an item column (item/项目)", "Add the item of each row.")
+            return table
+        items = _parse_cells(cells["item"], parse.parse_item, cells["_hdr_item"], rows, out)
+        table["item"] = items.map(lambda pair: pair[0] if pair else None)
+        unknown = sorted({pair[0] for pair in items if pair and not pair[1]})
+        if unknown:
+            out.warn(None, cells["_hdr_item"].iloc[0], ", ".join(unknown), "item keys or names from fiscalmon.schema.ITEMS",
+                     "These items are kept as written; rename them if they are one of the registry's items.")
+    if spec is _REGIONS:
+        table["parent_code"] = column("parent_code", parse.parse_code)
+        table["level"] = column("level", parse.parse_level)
+    if spec in (_REGIONS, _RISK):
+        table["grade"] = column("grade", parse.parse_grade)
+    if spec is _RISK:
+        table["parent_code"] = column("parent_code", parse.parse_code)
+
+    for name in spec.percents:
+        if name in cells:
+            table[name] = _number_column(cells[name], cells[f"_hdr_{name}"], rows, out, percent=True)
+        else:
+            table[name] = np.nan
+    if spec.amounts:
+        units = _resolve_units(cells, spec, out, unit_above=unit_above, unit_arg=unit_arg)
+        divisor = units.map(lambda u: UNITS_PER_100M_YUAN.get(u, np.nan)).astype(float)
+        for name in spec.amounts:
+            if name in cells:
+                table[name] = _number_column(cells[name], cells[f"_hdr_{name}"], rows, out) / divisor
+            else:
+                table[name] = np.nan
+        table["unit"] = CANONICAL_UNIT
+        table["source_unit"] = units
+    for name in TEXT_COLUMNS:
+        if name in cells:
+            table[name] = column(name, parse.clean_text)
+    return table
+
+
+def _periods(cells: pd.DataFrame, years: pd.Series | None, out: _Collector, *, year_arg) -> pd.Series:
+    rows = cells["_row"]
+    if "period" not in cells:
+        out.error(None, None, None, "a period column (period/月份)", "Add the month each figure runs to.")
+        return pd.Series(pd.NaT, index=cells.index)
+    specs = _parse_cells(cells["period"], lambda v: v if isinstance(v, tuple) else parse.parse_month_spec(v),
+                         cells["_hdr_period"], rows, out)
+    result = []
+    for position, (row, spec) in enumerate(zip(rows, specs)):
+        if spec is None:
+            result.append(pd.NaT)
+            continue
+        spec_year, month = spec
+        year = spec_year or (years.iloc[position] if years is not None else None) or year_arg
+        if year is None:
+            out.error(row, cells["_hdr_period"].iloc[position], cells["period"].iloc[position],
+                      "a period with its year", "Write the period as YYYY-MM, add a 年度 column, or pass year=.")
+            result.append(pd.NaT)
+            continue
+        result.append(pd.Period(year=int(year), month=month, freq="M"))
+    return pd.Series(pd.PeriodIndex(result, freq="M") if result else pd.PeriodIndex([], freq="M"),
+                     index=cells.index)
+
+
+# ---- public readers ----------------------------------------------------------------------------
+
+def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = None,
+                 year: int | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """Read a monthly year-to-date table into the canonical long form, amounts in 亿元.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        CSV (UTF-8, UTF-8 BOM, GBK/GB18030, UTF-16) or ``.xlsx``; long layout, one column per month,
+        or one column per item; English or Chinese headers (docs/data-format.md).
+    sheet : str or int, optional
+        Worksheet of an Excel file (default: the first).
+    unit : {'元', '万元', '亿元'}, optional
+        Unit of the amounts when the file does not state it. A file that states a different unit is
+        an error, not overridden.
+    year : int, optional
+        Year for periods written without one (``1-6月``).
+    encoding : str, optional
+        Force a text encoding instead of detecting it.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``region_code, region, period (Period[M]), item, ytd, yoy_pct, yoy_change,
+        completion_pct, yoy_pct_min, unit ('亿元'), source_unit`` and any of ``revision, source, note``.
+        ``attrs`` holds ``source_file``, ``encoding`` and ``layout``.
+
+    Raises
+    ------
+    FiscalDataError
+        Listing every problem found (file, row, column, value, what was expected, what to do).
+
+    Examples
+    --------
+    >>> import pandas as pd, fiscalmon
+    >>> raw = pd.DataFrame({"地区": ["昌吉回族自治州"], "地区编码": ["652300"], "月份": ["2023年1-6月"],
+    ...                     "项目": ["一般公共预算收入"], "累计(万元)": [1189100], "同比增长(%)": [0.45]})
+    >>> fiscalmon.read_monthly(raw)[["region_code", "period", "item", "ytd", "yoy_pct"]]
+      region_code   period         item    ytd  yoy_pct
+    0      652300  2023-06  gpb_revenue  118.91     0.45
+    """
+    table = _read_table(source, _MONTHLY, sheet=sheet, unit=unit, year=year, encoding=encoding)
+    return _ordered(table, MONTHLY_COLUMNS, ["region_code", "item", "period"])
+
+
+def read_annual(source, *, sheet: str | int | None = None, unit: str | None = None,
+                encoding: str | None = None) -> pd.DataFrame:
+    """Read an annual table (budget 年初预算, adjusted_budget 调整预算, outturn 决算) in 亿元.
+
+    Parameters are as for :func:`read_monthly`.
+
+    Returns
+    -------
+    DataFrame
+        ``region_code, region, year, item, budget, adjusted_budget, outturn, unit ('亿元'), source_unit``.
+
+    Examples
+    --------
+    >>> import pandas as pd, fiscalmon
+    >>> raw = pd.DataFrame({"地区": ["昌吉市"], "年度": [2023], "项目": ["一般公共预算收入"],
+    ...                     "预算数": [251000], "单位": ["万元"]})
+    >>> fiscalmon.read_annual(raw)[["region", "year", "item", "budget"]]
+      region  year         item  budget
+    0    昌吉市  2023  gpb_revenue    25.1
+    """
+    table = _read_table(source, _ANNUAL, sheet=sheet, unit=unit, encoding=encoding)
+    return _ordered(table, ANNUAL_COLUMNS, ["region_code", "item", "year"])
+
+
+def read_regions(source, *, sheet: str | int | None = None, encoding: str | None = None) -> pd.DataFrame:
+    """Read a region list: code, name, parent, level and the officially assigned risk grade.
+
+    Examples
+    --------
+    >>> import pandas as pd, fiscalmon
+    >>> raw = pd.DataFrame({"地区编码": ["652328"], "地区": ["木垒哈萨克自治县"], "上级编码": ["652300"],
+    ...                     "级次": ["县"], "风险等级": ["橙"]})
+    >>> fiscalmon.read_regions(raw).iloc[0].to_dict()
+    {'region_code': '652328', 'region': '木垒哈萨克自治县', 'parent_code': '652300', 'level': 'county', 'grade': 'orange'}
+    """
+    table = _read_table(source, _REGIONS, sheet=sheet, encoding=encoding)
+    return _ordered(table, REGION_COLUMNS, ["region_code"])
+
+
+def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None,
+              encoding: str | None = None) -> pd.DataFrame:
+    """Read the county risk table (one row per county × month), amounts in 亿元.
+
+    Every indicator column is optional; a missing one stays empty (NaN), never zero.
+
+    Examples
+    --------
+    >>> import pandas as pd, fiscalmon
+    >>> raw = pd.DataFrame({"地区": ["木垒哈萨克自治县"], "月份": ["2023-06"], "月末库款余额": [3200],
+    ...                     "当月库款流出": [10000], "单位": ["万元"]})
+    >>> fiscalmon.read_risk(raw)[["region", "period", "treasury_balance", "treasury_outflow"]]
+           region   period  treasury_balance  treasury_outflow
+    0  木垒哈萨克自治县  2023-06              0.32               1.0
+    """
+    table = _read_table(source, _RISK, sheet=sheet, unit=unit, encoding=encoding)
+    return _ordered(table, RISK_COLUMNS, ["region_code", "period"])
+
+
+def _ordered(table: pd.DataFrame, columns: list[str], sort: list[str]) -> pd.DataFrame:
+    extra = [c for c in TEXT_COLUMNS if c in table.columns]
+    present = [c for c in columns if c in table.columns]
+    attrs = dict(table.attrs)
+    result = table[present + extra].sort_values(sort, kind="stable").reset_index(drop=True)
+    result.attrs.update(attrs)
+    return result
+
+
+@dataclass
+class Workbook:
+    """The tables of one workbook; a table the workbook lacks is ``None``."""
+
+    monthly: pd.DataFrame | None = None
+    annual: pd.DataFrame | None = None
+    regions: pd.DataFrame | None = None
+    risk: pd.DataFrame | None = None
+
+
+#: Sheet names recognised by :func:`read_workbook`, per table.
+SHEET_NAMES = {
+    "monthly": ("monthly", "月度", "月报", "月度数据", "收支月报"),
+    "annual": ("annual", "年度", "年报", "预算", "年度数据", "预决算"),
+    "regions": ("regions", "地区", "区划", "地区列表"),
+    "risk": ("risk", "风险", "运行监测", "风险监测"),
+}
+_READERS = {"monthly": read_monthly, "annual": read_annual, "regions": read_regions, "risk": read_risk}
+
+
+def read_workbook(path, *, unit: str | None = None) -> Workbook:
+    """Read every recognised sheet of a workbook (monthly/月度, annual/年度, regions/地区, risk/风险).
+
+    Problems in all sheets are reported together in one :class:`FiscalDataError`.
+
+    Examples
+    --------
+    >>> book = read_workbook("bureau.xlsx")  # doctest: +SKIP
+    >>> book.monthly.head()                  # doctest: +SKIP
+    """
+    path = Path(path)
+    sheets = _excel_sheets(path)
+    found: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for table, names in SHEET_NAMES.items():
+        name = next((s for s in sheets if s.strip().lower() in names), None)
+        if name is None:
+            continue
+        kwargs = {"sheet": name} if table == "regions" else {"sheet": name, "unit": unit}
+        try:
+            found[table] = _READERS[table](path, **kwargs)
+        except FiscalDataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise FiscalDataError(problems)
+    if not found:
+        raise FiscalDataError([Problem(path.name, None, None, list(sheets),
+                                       "a sheet named monthly/月度, annual/年度, regions/地区 or risk/风险",
+                                       "Rename the sheets, or read one sheet with read_monthly(path, sheet=…).")])
+    return Workbook(**found)
+
+
+# ---- writers -----------------------------------------------------------------------------------
+
+def write_table(table: pd.DataFrame, path, *, encoding: str = "utf-8") -> Path:
+    """Write a table to CSV or ``.xlsx`` atomically: the file appears whole or not at all.
+
+    Periods are written as ``YYYY-MM``. ``encoding='gbk'`` writes a CSV for older Excel versions.
+
+    Examples
+    --------
+    >>> write_table(fiscalmon.datasets.changji_monthly(), "changji.csv")  # doctest: +SKIP
+    """
+    path = Path(path)
+    out = table.copy()
+    for name in out.columns:
+        if isinstance(out[name].dtype, pd.PeriodDtype):
+            out[name] = out[name].astype(str)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"path must end in .csv or .xlsx; got {path.name!r}")
+
+    def write(target: Path) -> None:
+        if suffix == ".csv":
+            out.to_csv(target, index=False, encoding=encoding)
+        else:
+            out.to_excel(target, index=False, engine="openpyxl")
+
+    return atomic_write(path, write)
+
+
+def atomic_write(path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it into place on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,267 @@
+"""Parsing single cells and headers the way bureau files write them.
+
+Each parser takes one raw cell (text from a CSV, or a number, text or date from Excel) and returns
+the clean value, ``None`` for a cell that says "not reported", or raises :class:`CellError` with
+what was expected. The readers turn each ``CellError`` into a located
+:class:`~fiscalmon.errors.Problem`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+import numpy as np
+
+from .schema import GRADE_ALIASES, ITEM_BY_NAME, ITEMS, LEVEL_ALIASES, UNIT_ALIASES
+
+#: Cell texts that mean "not reported" (besides an empty cell).
+MISSING_MARKS = frozenset({"", "-", "—", "－", "--", "——", "/", "无数据"})
+
+
+class CellError(ValueError):
+    """A cell that cannot be read: ``expected`` says what would have been accepted, ``action`` what to do."""
+
+    def __init__(self, expected: str, action: str):
+        super().__init__(expected)
+        self.expected = expected
+        self.action = action
+
+
+def clean_text(value: object) -> str | None:
+    """Normalise a text cell: NFKC (full-width → half-width), trimmed; ``None`` when not reported.
+
+    >>> clean_text("  １２３ ")
+    '123'
+    >>> clean_text("—") is None
+    True
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        text = str(int(value))
+    elif isinstance(value, (float, np.floating)):
+        text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+    return None if text in MISSING_MARKS else text
+
+
+def parse_number(value: object, *, percent: bool = False) -> float | None:
+    """A number from a cell: ``1,234.5``, ``１２３``, ``+4.1``; with ``percent=True`` also ``4.1%``.
+
+    Returns ``None`` for a cell that is empty or marked not reported (``-``, ``—``).
+
+    >>> parse_number("1,189,100.00")
+    1189100.0
+    >>> parse_number("4.1%", percent=True)
+    4.1
+    """
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        number = float(value)
+        if math.isnan(number):
+            return None
+    else:
+        text = clean_text(value)
+        if text is None:
+            return None
+        text = text.replace(",", "").replace(" ", "")
+        if percent and text.endswith("%"):
+            text = text[:-1]
+        try:
+            number = float(text)
+        except ValueError:
+            kind = "a percentage such as 4.1 or 4.1%" if percent else "a number such as 1234.5"
+            raise CellError(kind, "Correct the cell, or leave it empty if the figure is not reported.") from None
+    if not math.isfinite(number):
+        raise CellError("a finite number", "Replace the cell with the figure, or leave it empty.")
+    return number
+
+
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*\d{1,2})?(?:[ T].*)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
+# 2023年6月, 2023年1-6月, 2023年1—6月份累计, 1-6月, 6月, 1至6月
+_CHINESE = re.compile(
+    r"^(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*[-—–~～至]\s*)?(\d{1,2})\s*月(?:份)?(?:累计)?$"
+)
+
+
+def parse_month_spec(value: object) -> tuple[int | None, int]:
+    """The (year, month) a year-to-date figure runs to; year is ``None`` when the cell has none.
+
+    A span must start in January (1-6月 is year to date; 4-6月 is a quarter, and an error).
+
+    >>> parse_month_spec("2023年1-6月")
+    (2023, 6)
+    >>> parse_month_spec("1-2月")
+    (None, 2)
+    """
+    if isinstance(value, (dt.date, dt.datetime, np.datetime64)):
+        stamp = value if isinstance(value, dt.date) else dt.datetime.fromisoformat(str(value)[:19])
+        return stamp.year, stamp.month
+    if hasattr(value, "year") and hasattr(value, "month"):  # pandas Period or Timestamp
+        return int(value.year), int(value.month)
+    text = clean_text(value)
+    expected = "a month such as 2023-06, 202306, 2023年6月 or 2023年1-6月"
+    if text is None:
+        raise CellError(expected, "Fill in the month the year-to-date figure runs to.")
+    text = text.replace(" ", "")
+    for pattern in (_YEAR_MONTH, _COMPACT):
+        match = pattern.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            return year, _check_month(month)
+    match = _CHINESE.match(text)
+    if match:
+        year = int(match.group(1)) if match.group(1) else None
+        start, month = match.group(2), int(match.group(3))
+        if start is not None and int(start) != 1:
+            raise CellError(
+                "a year-to-date span starting in January (1-N月)",
+                "Give the cumulative figure from January; single quarters or months are not year-to-date.",
+            )
+        return year, _check_month(month)
+    raise CellError(expected, "Write the period as YYYY-MM.")
+
+
+def _check_month(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise CellError("a month between 1 and 12", "Correct the month.")
+    return month
+
+
+def parse_unit(value: object) -> str | None:
+    """The canonical unit (元, 万元, 亿元) for a unit cell; ``None`` when empty.
+
+    >>> parse_unit("万")
+    '万元'
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    unit = UNIT_ALIASES.get(text.lower().replace("单位:", "").strip())
+    if unit is None:
+        raise CellError("one of 元, 万元, 亿元", "Convert the amounts to one of these units and say which.")
+    return unit
+
+
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中[:：]?)+")
+
+
+def parse_item(value: object) -> tuple[str, bool]:
+    """Item key for an item cell, and whether the registry knows it.
+
+    Accepts the key, the Chinese name or an alias, with list numbering (一、, (一), 1.) and 其中：
+    in front. An unknown name comes back as written, with ``False``.
+
+    >>> parse_item("其中：税收收入")
+    ('tax_revenue', True)
+    """
+    text = clean_text(value)
+    if text is None:
+        raise CellError("an item key or its Chinese name, such as gpb_revenue or 一般公共预算收入",
+                        "Fill in the item.")
+    if text in ITEMS:
+        return text, True
+    bare = _ENUMERATION.sub("", text.replace(" ", "")).strip()
+    bare = bare.replace('"', "").replace("“", "").replace("”", "")
+    for candidate in (bare, bare.removesuffix("合计"), bare.removesuffix("总计")):
+        if candidate in ITEM_BY_NAME:
+            return ITEM_BY_NAME[candidate], True
+    return text, False
+
+
+def parse_code(value: object) -> str | None:
+    """A region code as text: Excel's 652300.0 becomes ``'652300'``; text is kept as written.
+
+    >>> parse_code(652300.0)
+    '652300'
+    """
+    if isinstance(value, (float, np.floating)) and not math.isnan(value) and not float(value).is_integer():
+        raise CellError("a region code such as 652300", "Format the code column as text.")
+    return clean_text(value)
+
+
+def parse_level(value: object) -> str | None:
+    """Region level: province, prefecture, county, zone or own (本级); Chinese words accepted."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    level = LEVEL_ALIASES.get(text.lower())
+    if level is None:
+        raise CellError("one of province, prefecture, county, zone, own (省/州/县/园区/本级)",
+                        "Correct the level.")
+    return level
+
+
+def parse_grade(value: object) -> str | None:
+    """Officially assigned risk grade: red, orange, yellow, green (红/橙/黄/绿 accepted)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    grade = GRADE_ALIASES.get(text.lower())
+    if grade is None:
+        raise CellError("one of red, orange, yellow, green (红/橙/黄/绿)", "Correct the grade or leave it empty.")
+    return grade
+
+
+def parse_year(value: object) -> int:
+    """A fiscal year such as 2023 (also ``2023年``)."""
+    text = clean_text(value)
+    if text is not None:
+        text = text.removesuffix("年度").removesuffix("年")
+        if re.fullmatch(r"\d{4}", text) and 1949 <= int(text) <= 2100:
+            return int(text)
+    raise CellError("a year such as 2023", "Correct the year.")
+
+
+# ---- headers -------------------------------------------------------------------------------------
+
+_BRACKETED = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
+_PERCENT_WORDS = ("%", "百分比")
+
+
+def split_header(value: object) -> tuple[str, str | None, bool]:
+    """Split a header cell into (bare name, unit in brackets or None, whether it says percent).
+
+    Whitespace and case are ignored; full-width brackets count.
+
+    >>> split_header("本年累计（万元）")
+    ('本年累计', '万元', False)
+    >>> split_header("同比增长(%)")
+    ('同比增长', None, True)
+    """
+    text = clean_text(value) or ""
+    text = re.sub(r"\s+", "", text).lower()
+    unit, percent = None, False
+    match = _BRACKETED.match(text)
+    if match:
+        inner = match.group(2)
+        if inner in _PERCENT_WORDS:
+            text, percent = match.group(1), True
+        elif inner in UNIT_ALIASES:
+            text, unit = match.group(1), UNIT_ALIASES[inner]
+    if text.endswith("%"):
+        text, percent = text[:-1], True
+    return text, unit, percent
+
+
+def header_lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Bare header text → canonical column, for one table's alias map."""
+    lookup: dict[str, str] = {}
+    for column, names in aliases.items():
+        for name in (column, *names):
+            lookup.setdefault(split_header(name)[0], column)
+    return lookup
+
+
+_TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
+
+
+def table_unit(text: object) -> str | None:
+    """The unit stated for a whole table in a title line such as ``单位：万元``."""
+    cell = clean_text(text)
+    match = _TABLE_UNIT.search(cell) if cell else None
+    return match.group(1) if match else None

@@ -1,0 +1,241 @@
+"""The canonical tables: columns, Chinese aliases, item keys and units.
+
+Everything here is data. The readers in :mod:`fiscalmon.io` use it to recognise headers, item names
+and units; the report uses the Chinese labels. ``docs/data-format.md`` describes the same tables for
+people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: How many of each unit make one 亿元 (100 million yuan). Amounts are *divided* by these exact
+#: integers, so 1189100 万元 becomes exactly the same float as 118.91 亿元.
+UNITS_PER_100M_YUAN: dict[str, int] = {"元": 100_000_000, "万元": 10_000, "亿元": 1}
+
+#: Spellings of each unit met in bureau files, mapped to the canonical unit.
+UNIT_ALIASES: dict[str, str] = {
+    "元": "元",
+    "yuan": "元",
+    "万元": "万元",
+    "万": "万元",
+    "10k yuan": "万元",
+    "wan yuan": "万元",
+    "亿元": "亿元",
+    "亿": "亿元",
+    "100m yuan": "亿元",
+    "yi yuan": "亿元",
+}
+
+#: The unit every amount is converted to by the readers.
+CANONICAL_UNIT = "亿元"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One budget item: its key, Chinese name, and whether it is a flow or a stock.
+
+    A *flow* (revenue, spending) accumulates over the year, so its monthly table holds YTD sums; a
+    *stock* (a debt balance) is a level at month end.
+    """
+
+    key: str
+    zh: str
+    kind: str = "flow"
+    aliases: tuple[str, ...] = ()
+
+
+_ITEM_LIST = [
+    # The core items (issue: data foundation).
+    Item("gpb_revenue", "一般公共预算收入", aliases=("地方一般公共预算收入", "一般预算收入", "公共财政预算收入")),
+    Item("tax_revenue", "税收收入", aliases=("税收",)),
+    Item("nontax_revenue", "非税收入", aliases=("非税",)),
+    Item("gpb_expenditure", "一般公共预算支出", aliases=("一般预算支出", "公共财政预算支出")),
+    Item("fund_revenue", "政府性基金预算收入", aliases=("政府性基金收入", "基金预算收入")),
+    Item("fund_expenditure", "政府性基金预算支出", aliases=("政府性基金支出", "基金预算支出")),
+    Item("soe_revenue", "国有资本经营预算收入", aliases=("国有资本经营收入",)),
+    Item("soe_expenditure", "国有资本经营预算支出", aliases=("国有资本经营支出",)),
+    Item("local_revenue", "地方财政收入"),
+    Item("local_expenditure", "地方财政支出"),
+    Item("ssf_revenue", "社保基金预算收入", aliases=("社会保险基金预算收入", "社保基金收入")),
+    Item("ssf_expenditure", "社保基金预算支出", aliases=("社会保险基金预算支出", "社保基金支出")),
+    Item("sanbao_expenditure", "三保支出"),
+    # Parts of 三保 and other figures the seed reports quote.
+    Item("sanbao_livelihood_expenditure", "保基本民生支出"),
+    Item("sanbao_wage_expenditure", "保工资支出"),
+    Item("sanbao_operation_expenditure", "保运转支出"),
+    Item("vat_revenue", "国内增值税", aliases=("增值税",)),
+    Item("land_sale_revenue", "国有土地使用权出让收入", aliases=("土地出让收入",)),
+    Item("livelihood_expenditure", "民生支出"),
+    Item("transfer_to_lower", "对下转移支付补助", aliases=("下达转移支付补助资金",)),
+    Item("direct_funds_allocated", "直达资金下达"),
+    Item("direct_funds_spent", "直达资金支出"),
+    Item("new_bond_funds_allocated", "新增债券资金下达"),
+    Item("new_bond_funds_spent", "新增债券资金支出"),
+    Item("vat_credit_refund", "增值税留抵退税", aliases=("留抵退税",)),
+    Item("tax_relief", "减税降费政策红利"),
+    Item("idle_funds_recovered", "收回存量资金"),
+    # Debt and bonds.
+    Item("new_debt_limit", "新增地方政府债务限额"),
+    Item("new_general_debt_limit", "新增一般债务限额"),
+    Item("new_special_debt_limit", "新增专项债务限额"),
+    Item("refinancing_bond_quota", "再融资债券规模"),
+    Item("bond_proceeds", "转贷地方政府债券", aliases=("收到转贷债券",)),
+    Item("new_general_bond_proceeds", "新增一般债券"),
+    Item("new_special_bond_proceeds", "新增专项债券"),
+    Item("refinancing_bond_proceeds", "再融资债券"),
+    Item("debt_service_paid", "偿还到期本息", aliases=("还本付息", "累计已还本付息")),
+    Item("debt_service_arranged", "安排债券和隐性债务本息资金"),
+    Item("hidden_debt_reduction", "化解隐性债务"),
+    Item("debt_balance", "法定债务余额", kind="stock", aliases=("地方政府法定债务余额", "政府债务余额")),
+    Item("hidden_debt_balance", "隐性债务余额", kind="stock"),
+    # Temporary advances and treasury cash.
+    Item("advances_cleared", "消化暂付款", aliases=("清理消化暂付性款项",)),
+    Item("advances_stock_cleared", "消化存量暂付款", aliases=("消化存量暂付性款项",)),
+    Item("advances_balance", "暂付款余额", kind="stock"),
+    Item("treasury_balance", "库款余额", kind="stock", aliases=("月末库款余额",)),
+]
+
+#: Item registry, by key.
+ITEMS: dict[str, Item] = {item.key: item for item in _ITEM_LIST}
+
+#: Chinese name (and every alias) → item key.
+ITEM_BY_NAME: dict[str, str] = {
+    name: item.key for item in _ITEM_LIST for name in (item.zh, *item.aliases)
+}
+
+#: The items of the data-foundation issue that every dataset is expected to understand.
+CORE_ITEMS = tuple(item.key for item in _ITEM_LIST[:13])
+
+#: Region levels and the Chinese words bureaus use for them.
+LEVELS = ("province", "prefecture", "county", "zone", "own")
+LEVEL_ALIASES: dict[str, str] = {
+    **{level: level for level in LEVELS},
+    "省": "province", "自治区": "province", "省级": "province", "区级": "province",
+    "地": "prefecture", "州": "prefecture", "市": "prefecture", "地州市": "prefecture",
+    "地级": "prefecture", "地区": "prefecture",
+    "县": "county", "县市区": "county", "县级": "county", "区": "county", "县市": "county",
+    "园区": "zone", "开发区": "zone", "园": "zone",
+    "本级": "own", "州本级": "own", "自治区本级": "own", "市本级": "own", "地区本级": "own",
+}
+
+#: Officially assigned risk grades, worst first.
+GRADES = ("red", "orange", "yellow", "green")
+GRADE_ALIASES: dict[str, str] = {
+    **{grade: grade for grade in GRADES},
+    "红": "red", "红色": "red", "红色等级": "red",
+    "橙": "orange", "橙色": "orange", "橙色等级": "orange",
+    "黄": "yellow", "黄色": "yellow", "黄色等级": "yellow",
+    "绿": "green", "绿色": "green", "绿色等级": "green",
+}
+GRADE_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色"}
+
+# Column aliases. Matching ignores spaces, case, full-width brackets and a unit in brackets.
+_ID_ALIASES = {
+    "region_code": ("地区编码", "区划代码", "行政区划代码", "地区代码", "编码", "代码", "code"),
+    "region": ("地区", "地区名称", "行政区划", "单位名称", "区域", "name"),
+}
+_TEXT_ALIASES = {
+    "source": ("来源", "出处", "资料来源"),
+    "note": ("备注", "说明", "注"),
+}
+_UNIT_ALIAS = {"unit": ("单位", "计量单位", "金额单位")}
+
+MONTHLY_ALIASES: dict[str, tuple[str, ...]] = {
+    **_ID_ALIASES,
+    "period": ("月份", "期间", "时期", "统计期", "期别", "所属期", "month"),
+    "item": ("项目", "科目", "指标", "收支项目", "项目名称"),
+    "ytd": ("累计", "本年累计", "累计数", "本年累计数", "累计完成", "完成数", "累计金额", "金额"),
+    "yoy_pct": ("同比增长", "同比", "增幅", "同比增幅", "同比增减", "增长率", "同比增长率", "增长"),
+    "yoy_change": ("同比增减额", "增减额", "比上年同期增减", "增收额"),
+    "completion_pct": ("预算完成率", "完成预算", "为预算的", "占预算", "完成率"),
+    "yoy_pct_min": ("增幅下限",),
+    "revision": ("修订", "修订说明"),
+    "year": ("年度", "年份", "年"),
+    **_UNIT_ALIAS,
+    **_TEXT_ALIASES,
+}
+
+ANNUAL_ALIASES: dict[str, tuple[str, ...]] = {
+    **_ID_ALIASES,
+    "year": ("年度", "年份", "年", "预算年度"),
+    "item": MONTHLY_ALIASES["item"],
+    "budget": ("预算数", "年初预算", "年初预算数", "预算"),
+    "adjusted_budget": ("调整预算数", "调整预算", "调整后预算", "变动预算"),
+    "outturn": ("决算数", "全年完成", "全年完成数", "执行数", "实际完成", "决算"),
+    **_UNIT_ALIAS,
+    **_TEXT_ALIASES,
+}
+
+REGION_ALIASES: dict[str, tuple[str, ...]] = {
+    **_ID_ALIASES,
+    "parent_code": ("上级编码", "上级地区编码", "上级代码", "上级区划代码", "parent"),
+    "level": ("级次", "层级", "级别", "行政级别"),
+    "grade": ("风险等级", "等级", "财政运行等级", "运行等级"),
+    **_TEXT_ALIASES,
+}
+
+#: Risk-table indicators (amount columns) with their Chinese names.
+RISK_AMOUNTS: dict[str, str] = {
+    "treasury_balance": "月末库款余额",
+    "treasury_outflow": "当月库款流出",
+    "treasury_usable": "可用库款",
+    "sanbao_need": "三保需求",
+    "sanbao_budget": "三保预算",
+    "sanbao_paid": "三保累计支出",
+    "wage_arrears": "欠发工资",
+    "available_resources": "可用财力",
+    "comprehensive_resources": "综合财力",
+    "debt_balance": "法定债务余额",
+    "hidden_debt_balance": "隐性债务余额",
+    "debt_service_due": "全年到期还本付息",
+    "debt_service_paid": "累计已还本付息",
+    "debt_service_next3m": "未来三个月到期还本付息",
+    "interest_general": "一般债务付息",
+    "interest_special": "专项债务付息",
+    "gpb_expenditure": "一般公共预算支出",
+    "fund_expenditure": "政府性基金预算支出",
+    "advances_balance": "暂付款余额",
+    "advances_prev_yearend": "上年末暂付款余额",
+}
+
+RISK_ALIASES: dict[str, tuple[str, ...]] = {
+    **_ID_ALIASES,
+    "parent_code": REGION_ALIASES["parent_code"],
+    "period": MONTHLY_ALIASES["period"],
+    "grade": REGION_ALIASES["grade"],
+    **{column: (zh,) for column, zh in RISK_AMOUNTS.items()},
+    **_UNIT_ALIAS,
+    **_TEXT_ALIASES,
+}
+
+#: Chinese labels of canonical columns, for reports and the summary.
+COLUMN_ZH: dict[str, str] = {
+    "region_code": "地区编码",
+    "region": "地区",
+    "parent_code": "上级编码",
+    "level": "级次",
+    "grade": "风险等级",
+    "period": "期间",
+    "year": "年度",
+    "item": "项目",
+    "ytd": "累计",
+    "yoy_pct": "同比增长(%)",
+    "yoy_change": "同比增减额",
+    "completion_pct": "预算完成率(%)",
+    "unit": "单位",
+    "budget": "年初预算",
+    "adjusted_budget": "调整预算",
+    "outturn": "全年完成",
+    **RISK_AMOUNTS,
+}
+
+
+def item_zh(key: str) -> str:
+    """Chinese name of an item key, or the key itself when the registry does not know it.
+
+    >>> item_zh("gpb_revenue")
+    '一般公共预算收入'
+    """
+    item = ITEMS.get(key)
+    return item.zh if item else key
