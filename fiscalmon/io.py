@@ -564,7 +564,8 @@ def _canonical(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_a
             else:
                 table[name] = np.nan
         table["unit"] = CANONICAL_UNIT
-        table["source_unit"] = units
+        # A table fiscalmon wrote earlier says where its amounts came from: keep that.
+        table["source_unit"] = column("source_unit", parse.parse_unit).combine_first(units)
     for name in TEXT_COLUMNS:
         if name in cells:
             table[name] = column(name, parse.clean_text)

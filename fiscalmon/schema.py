@@ -139,7 +139,7 @@ _TEXT_ALIASES = {
     "source": ("来源", "出处", "资料来源"),
     "note": ("备注", "说明", "注"),
 }
-_UNIT_ALIAS = {"unit": ("单位", "计量单位", "金额单位")}
+_UNIT_ALIAS = {"unit": ("单位", "计量单位", "金额单位"), "source_unit": ("原始单位",)}
 
 MONTHLY_ALIASES: dict[str, tuple[str, ...]] = {
     **_ID_ALIASES,

@@ -1,0 +1,274 @@
+"""The readers on the files analysts have: encodings, Excel, wide layouts, Chinese headers, units."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import fiscalmon
+from fiscalmon import FiscalDataError, FiscalDataWarning
+from conftest import DATA
+
+CANONICAL = "region_code,region,period,item,ytd,yoy_pct,unit\n652301,昌吉市,2023-06,gpb_revenue,26.04,4.1,亿元\n"
+CHINESE = "地区编码,地区,月份,项目,本年累计,同比增长(%),单位\n652301,昌吉市,2023年1-6月,一般公共预算收入,260400,4.1,万元\n"
+
+
+def _figures(table: pd.DataFrame) -> list:
+    return table[["region_code", "region", "period", "item", "ytd", "yoy_pct", "unit"]].astype(str).values.tolist()
+
+
+EXPECTED = [["652301", "昌吉市", "2023-06", "gpb_revenue", "26.04", "4.1", "亿元"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_chinese_csv_in_every_encoding_reads_the_same(tmp_path, encoding):
+    path = tmp_path / "m.csv"
+    path.write_bytes(CHINESE.encode(encoding))
+    table = fiscalmon.read_monthly(path)
+    assert _figures(table) == EXPECTED
+    assert table["source_unit"].tolist() == ["万元"]
+    detected = table.attrs["encoding"]
+    assert detected == {"gbk": "gb18030"}.get(encoding, encoding)
+
+
+def test_canonical_and_chinese_headers_give_identical_floats(tmp_path):
+    """260400 万元 ÷ 10000 must be exactly the float 26.04, so summaries agree to the last digit."""
+    english, chinese = tmp_path / "en.csv", tmp_path / "zh.csv"
+    english.write_text(CANONICAL, encoding="utf-8")
+    chinese.write_bytes(CHINESE.encode("gbk"))
+    assert fiscalmon.read_monthly(english)["ytd"].iloc[0] == fiscalmon.read_monthly(chinese)["ytd"].iloc[0] == 26.04
+
+
+def test_title_and_unit_lines_above_the_header(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("2023年1-6月收入情况表\n单位：万元\n地区编码,地区,月份,项目,累计,同比\n"
+                    "652301,昌吉市,2023年1-6月,一般公共预算收入,\"260,400\",4.1%\n", encoding="utf-8")
+    table = fiscalmon.read_monthly(path)
+    assert _figures(table) == EXPECTED
+
+
+def test_real_xlsx_with_title_rows_numeric_codes_and_dates(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "月度"
+    sheet.append(["昌吉州收入情况表"])
+    sheet.append(["单位：万元"])
+    sheet.append(["地区编码", "地区", "月份", "项目", "本年累计", "同比增长(%)"])
+    sheet.append([652301, "昌吉市", pd.Timestamp("2023-06-30").to_pydatetime(), "一般公共预算收入", 260400, 4.1])
+    path = tmp_path / "m.xlsx"
+    book.save(path)
+    table = fiscalmon.read_monthly(path)
+    assert _figures(table) == EXPECTED
+    assert fiscalmon.read_workbook(path).monthly["ytd"].tolist() == [26.04]
+
+
+def test_read_workbook_reads_every_named_sheet_and_reports_all_problems(tmp_path):
+    book = openpyxl.Workbook()
+    monthly = book.active
+    monthly.title = "monthly"
+    for row in [["region_code", "region", "period", "item", "ytd", "unit"],
+                ["652301", "昌吉市", "2023-06", "gpb_revenue", "oops", "亿元"]]:
+        monthly.append(row)
+    regions = book.create_sheet("地区")
+    for row in [["地区编码", "地区", "级次", "风险等级"], ["652301", "昌吉市", "县", "紫"]]:
+        regions.append(row)
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with pytest.raises(FiscalDataError) as caught:
+        fiscalmon.read_workbook(path)
+    files = {p.file for p in caught.value.problems}
+    assert files == {"book.xlsx[monthly]", "book.xlsx[地区]"}
+
+
+def test_wide_layout_one_column_per_month(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("地区编码,地区,项目,2023年1月,2023年1-2月,2023年1-3月,2023年1-3月同比\n"
+                    "652301,昌吉市,税收收入,4.0,7.5,12.0,5.2\n", encoding="utf-8")
+    table = fiscalmon.read_monthly(path, unit="亿元")
+    assert table.attrs["layout"] == "wide-by-month"
+    assert table["period"].astype(str).tolist() == ["2023-01", "2023-02", "2023-03"]
+    assert table["ytd"].tolist() == [4.0, 7.5, 12.0]
+    assert table["yoy_pct"].isna().tolist() == [True, True, False]
+
+
+def test_wide_month_headers_without_year_take_the_year_column_or_argument(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("地区,项目,1-2月,1-3月\n昌吉市,税收收入,7.5,12.0\n", encoding="utf-8")
+    with pytest.raises(FiscalDataError, match="a period with its year"):
+        fiscalmon.read_monthly(path, unit="亿元")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FiscalDataWarning)
+        table = fiscalmon.read_monthly(path, unit="亿元", year=2023)
+    assert table["period"].astype(str).tolist() == ["2023-02", "2023-03"]
+
+
+def test_wide_layout_one_column_per_item_with_growth_columns(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("地区编码,地区,月份,一般公共预算收入(万元),一般公共预算收入同比,税收收入(万元)\n"
+                    "652301,昌吉市,2023-06,260400,4.1,180000\n", encoding="utf-8")
+    table = fiscalmon.read_monthly(path)
+    assert table.attrs["layout"] == "wide-by-item"
+    assert table.set_index("item")["ytd"].to_dict() == {"gpb_revenue": 26.04, "tax_revenue": 18.0}
+    assert table.set_index("item")["yoy_pct"].isna().to_dict() == {"gpb_revenue": False, "tax_revenue": True}
+
+
+def test_two_header_rows_item_above_measure(tmp_path):
+    """Bureau sheets often merge the item name over its 累计 and 同比 columns."""
+    path = tmp_path / "wide.csv"
+    path.write_text("地区编码,地区,月份,一般公共预算收入,,税收收入,\n"
+                    ",,,累计(万元),同比(%),累计(万元),同比(%)\n"
+                    "652301,昌吉市,2023-06,260400,4.1,180000,-2.5\n", encoding="utf-8")
+    table = fiscalmon.read_monthly(path).set_index("item")
+    assert table.loc["gpb_revenue", ["ytd", "yoy_pct"]].tolist() == [26.04, 4.1]
+    assert table.loc["tax_revenue", ["ytd", "yoy_pct"]].tolist() == [18.0, -2.5]
+
+
+def test_units_are_normalised_and_traceable(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,unit\n"
+                    "A,甲县,2023-06,gpb_revenue,260400000,元\n"
+                    "B,乙县,2023-06,gpb_revenue,26040,万元\n"
+                    "C,丙县,2023-06,gpb_revenue,2.604,亿元\n", encoding="utf-8")
+    table = fiscalmon.read_monthly(path)
+    assert table["ytd"].tolist() == [2.604, 2.604, 2.604]
+    assert table["source_unit"].tolist() == ["元", "万元", "亿元"]
+    assert set(table["unit"]) == {"亿元"}
+
+
+def test_unit_argument_never_overrides_a_stated_unit(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,unit\nA,甲县,2023-06,gpb_revenue,26040,万元\n")
+    with pytest.raises(FiscalDataError, match="Make them agree"):
+        fiscalmon.read_monthly(path, unit="亿元")
+
+
+def test_explicit_revision_turns_a_falling_ytd_into_a_warning(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,unit,revision\n"
+                    "A,甲县,2023-05,nontax_revenue,9.5,亿元,\n"
+                    "A,甲县,2023-06,nontax_revenue,9.1,亿元,退库0.4亿元\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="退库0.4亿元"):
+        table = fiscalmon.read_monthly(path)
+    assert table["ytd"].tolist() == [9.5, 9.1]
+
+
+def test_falling_balance_of_a_stock_item_is_not_an_error(tmp_path):
+    """A debt balance may fall (repayment); only flows must not fall within a year."""
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,unit\n"
+                    "A,甲县,2023-05,debt_balance,100,亿元\nA,甲县,2023-06,debt_balance,98,亿元\n", encoding="utf-8")
+    assert fiscalmon.read_monthly(path)["ytd"].tolist() == [100.0, 98.0]
+
+
+def test_ytd_may_restart_in_january(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,unit\n"
+                    "A,甲县,2022-12,gpb_revenue,50,亿元\nA,甲县,2023-01,gpb_revenue,4,亿元\n", encoding="utf-8")
+    assert fiscalmon.read_monthly(path)["ytd"].tolist() == [50.0, 4.0]
+
+
+def test_completion_rate_that_looks_like_a_mixup_warns(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,completion_pct,unit\n"
+                    "A,甲县,2023-06,gpb_revenue,26,4564,亿元\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="mix-up"):
+        fiscalmon.read_monthly(path)
+
+
+def test_completion_rates_given_as_fractions_warn(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,completion_pct,unit\n"
+                    "A,甲县,2023-06,gpb_revenue,26,0.4564,亿元\nB,乙县,2023-06,gpb_revenue,20,0.51,亿元\n"
+                    "C,丙县,2023-06,gpb_revenue,12,0.47,亿元\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="fractions"):
+        fiscalmon.read_monthly(path)
+
+
+def test_reported_growth_far_from_the_amounts_is_noted(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,yoy_pct,unit\n"
+                    "A,甲县,2022-06,gpb_revenue,100,,亿元\nA,甲县,2023-06,gpb_revenue,110,4.0,亿元\n",
+                    encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="close to 10.00%"):
+        fiscalmon.read_monthly(path)
+
+
+def test_unknown_items_are_kept_with_a_warning(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("地区编码,地区,月份,项目,累计,单位\nA,甲县,2023-06,契税,3.2,亿元\n"
+                    "A,甲县,2023-06,其中：税收收入,20,亿元\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="契税"):
+        table = fiscalmon.read_monthly(path)
+    assert sorted(table["item"]) == ["tax_revenue", "契税"]
+
+
+def test_placeholder_dashes_mean_not_reported(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,yoy_pct,unit\nA,甲县,2023-06,gpb_revenue,—,3.5,亿元\n",
+                    encoding="utf-8")
+    table = fiscalmon.read_monthly(path)
+    assert np.isnan(table["ytd"].iloc[0]) and table["yoy_pct"].iloc[0] == 3.5
+
+
+def test_row_without_any_figure_is_an_error(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,yoy_pct,unit\nA,甲县,2023-06,gpb_revenue,,,亿元\n")
+    with pytest.raises(FiscalDataError, match="a YTD amount or a growth rate"):
+        fiscalmon.read_monthly(path)
+
+
+def test_dataframe_input_goes_through_the_same_checks():
+    raw = pd.DataFrame({"region_code": ["A"], "region": ["甲县"], "period": ["2023-06"],
+                        "item": ["gpb_revenue"], "ytd": ["12x"], "unit": ["亿元"]})
+    with pytest.raises(FiscalDataError) as caught:
+        fiscalmon.read_monthly(raw)
+    assert caught.value.problems[0].file == "<DataFrame>"
+
+
+def test_annual_reader_and_unit_mixup_warning(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("地区编码,地区,年度,项目,预算数,调整预算数,决算数,单位\n"
+                    "652301,昌吉市,2022,一般公共预算收入,251000,258000,260200,万元\n"
+                    "652302,阜康市,2022,一般公共预算收入,120000,,1300000,万元\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="different units"):
+        table = fiscalmon.read_annual(path)
+    first = table.iloc[0]
+    assert (first["year"], first["budget"], first["adjusted_budget"], first["outturn"]) == (2022, 25.1, 25.8, 26.02)
+
+
+def test_regions_reader_accepts_chinese_levels_and_grades(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("地区编码,地区,上级编码,级次,风险等级\n650000,新疆维吾尔自治区,,自治区,\n"
+                    "652300,昌吉回族自治州,650000,州,\n652328,木垒哈萨克自治县,652300,县,红色\n", encoding="utf-8")
+    table = fiscalmon.read_regions(path).set_index("region_code")
+    assert table["level"].tolist() == ["province", "prefecture", "county"]
+    assert table.loc["652328", "grade"] == "red"
+
+
+def test_regions_reader_rejects_an_unknown_grade(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("region_code,region,level,grade\n652328,木垒哈萨克自治县,county,purple\n")
+    with pytest.raises(FiscalDataError, match="red, orange, yellow, green"):
+        fiscalmon.read_regions(path)
+
+
+def test_write_table_is_atomic(tmp_path):
+    table = fiscalmon.datasets.changji_monthly()
+    path = fiscalmon.write_table(table, tmp_path / "out.csv")
+    assert fiscalmon.read_monthly(path)["ytd"].equals(table["ytd"])
+    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+        fiscalmon.write_table(table, tmp_path / "out.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_bundled_bureau_examples_match_the_seed_file():
+    """data/examples/ holds the Changji seed figures in GBK/万元 and in .xlsx: the same numbers."""
+    seed = fiscalmon.datasets.changji_monthly()
+    for name in ("changji_2023h1_bureau_gbk.csv", "changji_2023h1_bureau.xlsx"):
+        other = fiscalmon.read_monthly(DATA / "examples" / name)
+        pd.testing.assert_series_equal(other["ytd"], seed["ytd"])
+        pd.testing.assert_series_equal(other["yoy_pct"], seed["yoy_pct"])
