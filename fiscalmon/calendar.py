@@ -196,7 +196,7 @@ def time_progress_pct(period, basis: str = "month"):
         result = periods.month / 12 * 100
     else:
         days_in_year = np.where(periods.to_timestamp().is_leap_year, 366, 365)
-        result = periods.to_timestamp(how="end").dayofyear / days_in_year * 100
+        result = periods.to_timestamp(how="end").day_of_year / days_in_year * 100
     result = np.asarray(result, dtype=float)
     if scalar:
         return float(result[0])
@@ -300,15 +300,13 @@ def derive(monthly: pd.DataFrame, annual: pd.DataFrame | None = None) -> pd.Data
     table = table.drop(columns="prior_table")
 
     table = table.sort_values(keys).reset_index(drop=True)
-    has_ytd = table["ytd"].notna()
-    amounts = pd.Series(np.nan, index=table.index)
-    spans = pd.Series(np.nan, index=table.index)
-    for _, group in table[has_ytd].groupby(["region_code", "item"], sort=False):
-        series = pd.Series(group["ytd"].to_numpy(), index=pd.PeriodIndex(group["period"], freq="M"))
-        amounts[group.index] = ytd_to_monthly(series).to_numpy()
-        spans[group.index] = months_covered(series.index).to_numpy()
-    table["month_amount"] = amounts
-    table["months_covered"] = spans
+    # Single months, as ytd_to_monthly does per series, for every series at once.
+    with_ytd = table[table["ytd"].notna()]
+    year = with_ytd["period"].dt.year
+    groups = with_ytd.groupby([with_ytd["region_code"], with_ytd["item"], year], sort=False)
+    month = with_ytd["period"].dt.month
+    table["month_amount"] = with_ytd["ytd"] - groups["ytd"].shift().fillna(0.0)
+    table["months_covered"] = month - month.groupby([with_ytd["region_code"], with_ytd["item"], year]).shift().fillna(0)
     table["time_progress_pct"] = time_progress_pct(table["period"])
 
     table["budget_used"] = np.nan

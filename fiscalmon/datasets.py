@@ -28,6 +28,8 @@ __all__ = [
     "demo_annual",
     "demo_regions",
     "demo_risk",
+    "texas",
+    "reference_errors",
 ]
 
 
@@ -91,3 +93,63 @@ def demo_regions() -> pd.DataFrame:
 def demo_risk() -> pd.DataFrame:
     """SYNTHETIC county risk table, 2021-07 … 2023-06, for the risk flags."""
     return read_risk(data_path("demo/xinjiang_risk_synthetic.csv"))
+
+
+TEXAS_SERIES = {"total_tax_collections": "texas_total_tax_collections.csv", "sales_taxes": "texas_sales_taxes.csv"}
+
+
+def texas(series: str = "total_tax_collections") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """REAL monthly tax collections of the State of Texas, FY2003–FY2025, as canonical tables.
+
+    The only long real monthly revenue series the project has (see ``data/real/README.md``), used to
+    backtest the projection methods. Mapped as that README says: fiscal year N runs September N−1 to
+    August N, so fiscal month k becomes period ``N-k`` (2003-01 is September 2002); months are
+    cumulated into YTD amounts; the workbook's fiscal-year totals are the outturns. Amounts are in
+    100 million **US dollars**, carried in the canonical amount columns (a percentage error does not
+    depend on the currency); ``unit`` says ``亿美元`` so they cannot be mistaken for yuan.
+
+    Returns
+    -------
+    (monthly, annual)
+        Canonical tables with region_code ``TX``; no budgets (the files have none).
+
+    Examples
+    --------
+    >>> monthly, annual = texas()                                  # doctest: +SKIP
+    >>> annual.query("year == 2025")["outturn"].round(1).tolist()  # doctest: +SKIP
+    [894.1]
+    """
+    if series not in TEXAS_SERIES:
+        raise ValueError(f"series must be one of {sorted(TEXAS_SERIES)}; got {series!r}")
+    raw = pd.read_csv(data_path(f"real/{TEXAS_SERIES[series]}"))
+    to_100m_usd = 1e3 / 1e8  # the files are in thousands of US dollars
+    months = raw[raw["kind"] == "month"].sort_values(["fiscal_year", "fiscal_month"])
+    ytd = months.groupby("fiscal_year")["value"].cumsum() * to_100m_usd
+    region = f"Texas {series.replace('_', ' ')}"
+    monthly = pd.DataFrame({
+        "region_code": "TX", "region": region,
+        "period": pd.PeriodIndex([pd.Period(year=y, month=int(k), freq="M")
+                                  for y, k in zip(months["fiscal_year"], months["fiscal_month"])]),
+        "item": "tax_revenue", "ytd": ytd.to_numpy(), "yoy_pct": float("nan"), "yoy_change": float("nan"),
+        "completion_pct": float("nan"), "yoy_pct_min": float("nan"), "unit": "亿美元", "source_unit": "USD thousands",
+    })
+    totals = raw[raw["kind"] == "fy_total"]
+    annual = pd.DataFrame({
+        "region_code": "TX", "region": region, "year": totals["fiscal_year"].to_numpy(), "item": "tax_revenue",
+        "budget": float("nan"), "adjusted_budget": float("nan"), "outturn": totals["value"].to_numpy() * to_100m_usd,
+        "unit": "亿美元", "source_unit": "USD thousands",
+    })
+    return monthly.reset_index(drop=True), annual.reset_index(drop=True)
+
+
+def reference_errors() -> pd.DataFrame:
+    """Errors of each projection method at each as-of month, measured by backtest on the REAL Texas
+    series, for series that have no history of their own (such as a report's growth path).
+
+    Columns ``method, variant, as_of_month, series, fiscal_year, log_error`` (log of outturn ÷
+    projection) and ``source``. ``variant`` says what the projection had: ``with_outturn`` (last
+    year's outturn known) or ``without_outturn``; neither had any monthly history, only the YTD
+    growth path of the year and its YTD amount. Regenerate with
+    ``python scripts/make_reference_errors.py``.
+    """
+    return pd.read_csv(data_path("reference/reference_errors.csv"))

@@ -54,3 +54,7 @@ class FiscalDataError(ValueError):
 
 class FiscalDataWarning(UserWarning):
     """Something in the input that fiscalmon used, but that a person should look at."""
+
+
+class ForecastWarning(UserWarning):
+    """A projection made in a simpler way than asked (a model fell back to a bureau method)."""

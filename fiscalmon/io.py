@@ -291,28 +291,26 @@ class _Collector:
 
 def _parse_cells(raw: pd.Series, parser: Callable[[object], object], headers: pd.Series,
                  rows: pd.Series, out: _Collector) -> pd.Series:
-    """Parse every cell of a column, each distinct value once; failures become located problems."""
-    parsed: dict[object, object] = {}
-    failed: dict[object, parse.CellError] = {}
-    for value in pd.unique(raw.to_numpy(dtype=object)):
-        key = _hashable(value)
+    """Parse every cell of a column, each distinct value once; failures become located problems.
+
+    Empty cells are passed to the parser once, as ``None``.
+    """
+    codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
+    parsed = np.empty(len(uniques) + 1, dtype=object)  # the last slot is for empty cells (code -1)
+    for position, value in enumerate([*uniques, None]):
         try:
-            parsed[key] = parser(value)
+            parsed[position] = parser(value)
         except parse.CellError as exc:
-            failed[key] = exc
-    keys = raw.map(_hashable)
-    if failed:
-        bad = keys.isin(list(failed))
-        for row, header, value in zip(rows[bad], headers[bad], raw[bad]):
-            exc = failed[_hashable(value)]
-            out.error(row, header, value, exc.expected, exc.action)
-    return keys.map(lambda k: parsed.get(k))
+            chosen = codes == (position if position < len(uniques) else -1)
+            for row, header in zip(rows[chosen], headers[chosen]):
+                out.error(row, header, value, exc.expected, exc.action)
+    return pd.Series(parsed[codes], index=raw.index, dtype=object)
 
 
-def _hashable(value: object) -> object:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value if isinstance(value, (str, int, float)) else str(value)
+def _present(values: pd.Series) -> pd.Series:
+    """Whether each cell holds something (not empty, not a 'not reported' mark such as —)."""
+    text = values.astype("string").str.strip()
+    return (values.notna() & ~text.isin(parse.MISSING_MARKS)).fillna(False).astype(bool)
 
 
 def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.Series:
@@ -359,7 +357,9 @@ def _grid_to_cells(grid: _Grid, spec: _TableSpec, out: _Collector, *, year: int 
     frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body], dtype=object,
                          columns=range(width)) if body else pd.DataFrame(columns=range(width), dtype=object)
     frame["_row"] = range(first_data + 1, first_data + 1 + len(frame))
-    frame = frame[frame.drop(columns="_row").map(_is_present).any(axis=1)]  # blank lines are not data
+    used = [c.index for c in columns if c.field or c.item or c.month]
+    # Blank lines, and lines with nothing in any recognised column, are not data.
+    frame = frame[pd.concat([_present(frame[i]) for i in used], axis=1).any(axis=1)] if used else frame.iloc[:0]
 
     fields = {}
     for column in columns:
@@ -435,10 +435,6 @@ def _wide_cells(frame, fields, wide, key, out: _Collector, *, year) -> pd.DataFr
     return pd.concat(parts, ignore_index=True)
 
 
-def _is_present(value: object) -> bool:
-    return parse.clean_text(value) is not None
-
-
 def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_above, unit_arg) -> pd.Series:
     """The unit of each row's amounts, from the unit column, the headers, a 单位 line, or unit=.
 
@@ -451,7 +447,7 @@ def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, un
     unreadable = pd.Series(False, index=cells.index)
     if "unit" in cells:
         units = _parse_cells(cells["unit"], parse.parse_unit, cells["_hdr_unit"], rows, out)
-        unreadable = units.isna() & cells["unit"].map(_is_present)  # already reported as a bad unit
+        unreadable = units.isna() & _present(cells["unit"])  # already reported as a bad unit
         sources.append((units, "the unit column '" + cells["_hdr_unit"].astype(str) + "'"))
     for name in spec.amounts:
         if f"_hunit_{name}" in cells:
@@ -475,7 +471,7 @@ def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, un
     amount_header = pd.Series("unit", index=cells.index, dtype=object)
     for name in spec.amounts:
         if name in cells:
-            present = cells[name].map(_is_present)
+            present = _present(cells[name])
             amount_header[present & ~has_amount] = cells.loc[present & ~has_amount, f"_hdr_{name}"]
             has_amount |= present
     missing = has_amount & resolved.isna() & ~unreadable
@@ -577,23 +573,25 @@ def _periods(cells: pd.DataFrame, years: pd.Series | None, out: _Collector, *, y
     if "period" not in cells:
         out.error(None, None, None, "a period column (period/月份)", "Add the month each figure runs to.")
         return pd.Series(pd.NaT, index=cells.index)
-    specs = _parse_cells(cells["period"], lambda v: v if isinstance(v, tuple) else parse.parse_month_spec(v),
+    specs = _parse_cells(cells["period"], lambda v: v if isinstance(v, tuple) or v is None else parse.parse_month_spec(v),
                          cells["_hdr_period"], rows, out)
-    result = []
-    for position, (row, spec) in enumerate(zip(rows, specs)):
-        if spec is None:
-            result.append(pd.NaT)
-            continue
-        spec_year, month = spec
-        year = spec_year or (years.iloc[position] if years is not None else None) or year_arg
-        if year is None:
-            out.error(row, cells["_hdr_period"].iloc[position], cells["period"].iloc[position],
-                      "a period with its year", "Write the period as YYYY-MM, add a 年度 column, or pass year=.")
-            result.append(pd.NaT)
-            continue
-        result.append(pd.Period(year=int(year), month=month, freq="M"))
-    return pd.Series(pd.PeriodIndex(result, freq="M") if result else pd.PeriodIndex([], freq="M"),
-                     index=cells.index)
+    parsed = specs.notna()
+    spec_year = pd.Series([s[0] if s else None for s in specs], index=cells.index, dtype="Float64")
+    month = pd.Series([s[1] if s else None for s in specs], index=cells.index, dtype="Float64")
+    year = spec_year
+    if years is not None:
+        year = year.fillna(pd.Series(years, index=cells.index, dtype="Float64"))
+    if year_arg is not None:
+        year = year.fillna(float(year_arg))
+    for position in np.flatnonzero(parsed & year.isna()):
+        out.error(rows.iloc[position], cells["_hdr_period"].iloc[position], cells["period"].iloc[position],
+                  "a period with its year", "Write the period as YYYY-MM, add a 年度 column, or pass year=.")
+    known = (parsed & year.notna()).to_numpy()
+    result = pd.Series(pd.PeriodIndex([pd.NaT] * len(cells), freq="M"), index=cells.index)
+    if known.any():
+        result[known] = pd.PeriodIndex.from_fields(year=year[known].astype(int).to_numpy(),
+                                                   month=month[known].astype(int).to_numpy(), freq="M")
+    return result
 
 
 # ---- public readers ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 import numpy as np
+import pandas as pd
 
 from .schema import GRADE_ALIASES, ITEM_BY_NAME, ITEMS, LEVEL_ALIASES, UNIT_ALIASES
 
@@ -38,7 +39,8 @@ def clean_text(value: object) -> str | None:
     >>> clean_text("—") is None
     True
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, (float, np.floating)) and math.isnan(value)):
         return None
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         text = str(int(value))
@@ -67,7 +69,7 @@ def parse_number(value: object, *, percent: bool = False) -> float | None:
         text = clean_text(value)
         if text is None:
             return None
-        text = text.replace(",", "").replace(" ", "")
+        text = text.replace(",", "").replace(" ", "").replace("\u2212", "-")  # U+2212 minus sign
         if percent and text.endswith("%"):
             text = text[:-1]
         try:
@@ -98,21 +100,26 @@ def parse_month_spec(value: object) -> tuple[int | None, int]:
     >>> parse_month_spec("1-2月")
     (None, 2)
     """
-    if isinstance(value, (dt.date, dt.datetime, np.datetime64)):
-        stamp = value if isinstance(value, dt.date) else dt.datetime.fromisoformat(str(value)[:19])
-        return stamp.year, stamp.month
-    if hasattr(value, "year") and hasattr(value, "month"):  # pandas Period or Timestamp
-        return int(value.year), int(value.month)
-    text = clean_text(value)
     expected = "a month such as 2023-06, 202306, 2023年6月 or 2023年1-6月"
-    if text is None:
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if clean_text(value) is None:
         raise CellError(expected, "Fill in the month the year-to-date figure runs to.")
+    if isinstance(value, (dt.date, dt.datetime)) or hasattr(value, "year") and hasattr(value, "month"):
+        return int(value.year), int(value.month)  # a date, a pandas Timestamp or Period
+    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+        raise CellError("a period written as text or as YYYYMM",
+                        "A number such as 2023.1 is ambiguous (2023.10 typed as a number loses its 0); "
+                        "format the column as text and write 2023-10.")
+    text = clean_text(value)
+    match = _YEAR_MONTH.match(text)
+    if match:
+        return int(match.group(1)), _check_month(int(match.group(2)))
     text = text.replace(" ", "")
     for pattern in (_YEAR_MONTH, _COMPACT):
         match = pattern.match(text)
         if match:
-            year, month = int(match.group(1)), int(match.group(2))
-            return year, _check_month(month)
+            return int(match.group(1)), _check_month(int(match.group(2)))
     match = _CHINESE.match(text)
     if match:
         year = int(match.group(1)) if match.group(1) else None
@@ -219,30 +226,32 @@ def parse_year(value: object) -> int:
 
 # ---- headers -------------------------------------------------------------------------------------
 
-_BRACKETED = re.compile(r"^(.*?)[(\[]([^()\[\]]*)[)\]]$")
+_BRACKETED = re.compile(r"^(.*?)\s*[(\[]\s*([^()\[\]]*?)\s*[)\]]\s*$")
 _PERCENT_WORDS = ("%", "百分比")
 
 
 def split_header(value: object) -> tuple[str, str | None, bool]:
     """Split a header cell into (bare name, unit in brackets or None, whether it says percent).
 
-    Whitespace and case are ignored; full-width brackets count.
+    Whitespace and case are ignored in the name; full-width brackets count.
 
     >>> split_header("本年累计（万元）")
     ('本年累计', '万元', False)
     >>> split_header("同比增长(%)")
     ('同比增长', None, True)
+    >>> split_header("ytd (10k yuan)")
+    ('ytd', '万元', False)
     """
     text = clean_text(value) or ""
-    text = re.sub(r"\s+", "", text).lower()
     unit, percent = None, False
     match = _BRACKETED.match(text)
     if match:
-        inner = match.group(2)
+        inner = re.sub(r"\s+", " ", match.group(2)).lower()
         if inner in _PERCENT_WORDS:
             text, percent = match.group(1), True
         elif inner in UNIT_ALIASES:
             text, unit = match.group(1), UNIT_ALIASES[inner]
+    text = re.sub(r"\s+", "", text).lower()
     if text.endswith("%"):
         text, percent = text[:-1], True
     return text, unit, percent
@@ -257,11 +266,11 @@ def header_lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return lookup
 
 
-_TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
+_TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元|万|亿)")
 
 
 def table_unit(text: object) -> str | None:
     """The unit stated for a whole table in a title line such as ``单位：万元``."""
     cell = clean_text(text)
     match = _TABLE_UNIT.search(cell) if cell else None
-    return match.group(1) if match else None
+    return UNIT_ALIASES[match.group(1)] if match else None

@@ -1,0 +1,94 @@
+"""Projections made in past years at the same as-of month, and their errors.
+
+This is the common ground of intervals, combination weights and the backtest: for every past year
+with a known outturn, each method projects the full year from the panel as it was known at the
+as-of month of that year (:meth:`Panel.as_of`), and the error ``log(outturn ÷ projection)`` is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .methods import BUREAU_METHODS
+from .panel import Panel
+
+#: The default members of the combination: the bureau methods, which are fast for any panel size.
+COMBINATION_MEMBERS = ("carry_forward", "progress_ratio", "blended", "growth_path")
+#: Fewer past years with errors of every member than this, and the combination is a plain average.
+MIN_WEIGHT_YEARS = 3
+
+
+@dataclass
+class PastProjections:
+    """Points (n_series, n_years) per method at one as-of month; NaN where not made."""
+
+    month: int
+    points: dict[str, np.ndarray]
+    actual: np.ndarray  # outturn, (n_series, n_years)
+
+    def errors(self, name: str) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e = np.log(self.actual / self.points[name])
+        return np.where(np.isfinite(e), e, np.nan)
+
+
+def past_projections(panel: Panel, month: int, methods, years_before: int, model_points=None) -> PastProjections:
+    """Each bureau method's projection at ``month`` of every year before position ``years_before``.
+
+    ``model_points`` may add ready-made past points of other methods (the statsmodels ones).
+    """
+    n, n_years = panel.n, len(panel.years)
+    points = {name: np.full((n, n_years), np.nan) for name in methods if name in BUREAU_METHODS}
+    for t in range(1, years_before):
+        if not np.isfinite(panel.outturn[:, t]).any():
+            continue
+        view = panel.as_of(int(panel.years[t]), month)
+        for name in points:
+            points[name][:, t] = BUREAU_METHODS[name](view, t, month).point
+    points.update(model_points or {})
+    actual = np.where(np.arange(n_years)[None, :] < years_before, panel.outturn, np.nan)
+    return PastProjections(month, points, actual)
+
+
+def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float], int]:
+    """Inverse mean-squared-error weights (Bates & Granger) over the series-years where every
+    member has an error; a plain average when fewer than three years qualify.
+
+    Returns the weights and the number of years behind them.
+    """
+    names = list(errors)
+    stacked = np.stack([errors[name] for name in names])  # (members, n, years)
+    common = np.isfinite(stacked).all(axis=0)
+    years = int(common.any(axis=0).sum())
+    if years < MIN_WEIGHT_YEARS:
+        return {name: 1 / len(names) for name in names}, years
+    mse = np.array([np.mean(stacked[k][common] ** 2) for k in range(len(names))])
+    inverse = 1 / np.maximum(mse, 1e-12)
+    return dict(zip(names, inverse / inverse.sum())), years
+
+
+def combine(points: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """Weighted average of members' points; a series missing some members uses the others,
+    their weights rescaled to sum to one."""
+    stacked = np.stack([points[name] for name in weights])
+    w = np.array(list(weights.values()))[:, None] * np.isfinite(stacked)
+    total = w.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        combined = np.nansum(np.where(np.isfinite(stacked), stacked, 0) * w, axis=0) / total
+    return np.where(total > 0, combined, np.nan)
+
+
+def past_combination(past: PastProjections, members) -> np.ndarray:
+    """The combination's own past points, each year weighted only by the errors of earlier years."""
+    n, n_years = past.actual.shape
+    combined = np.full((n, n_years), np.nan)
+    errors = {name: past.errors(name) for name in members}
+    for t in range(n_years):
+        if not np.isfinite(past.actual[:, t]).any():
+            continue
+        earlier = {name: e[:, :t] for name, e in errors.items()}
+        weights, _ = combination_weights(earlier)
+        combined[:, t] = combine({name: past.points[name][:, t] for name in members}, weights)
+    return combined
