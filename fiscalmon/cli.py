@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import FiscalDataError, FiscalDataWarning
-from .io import atomic_write, read_monthly
+from .io import atomic_write, read_annual, read_monthly
 from .schema import ITEMS
 from .summary import coverage, latest_by_region
 
@@ -60,6 +60,54 @@ def cmd_summary(args) -> None:
     _emit("\n".join(head) + _format_table(shown, "table"), args.output)
 
 
+def _read_inputs(args):
+    monthly = read_monthly(args.monthly, unit=args.unit)
+    annual = read_annual(args.annual, unit=args.unit) if args.annual else None
+    return monthly, annual
+
+
+def cmd_forecast(args) -> None:
+    from .forecast import EXTRA_COLUMNS, OUTPUT_COLUMNS, forecast_full_year
+
+    monthly, annual = _read_inputs(args)
+    result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,
+                                regions=args.region, progress=not args.quiet)
+    if args.format == "csv":
+        _emit(_format_table(result[OUTPUT_COLUMNS], "csv"), args.output)
+        for source, count in result["interval_source"].value_counts().items():
+            print(f"note: {count} interval(s) from {source}", file=sys.stderr)
+        return
+    shown = result[["region_code", "region", "item", "method", "ytd", "budget", "completion_pct", "point", "lo80",
+                    "hi80", "p_attain", "required_rest_growth_pct", "interval_source"]]
+    head = (f"Full-year projection as of {result['as_of'].iloc[0]} (亿元; interval 80%; p_attain = P(full year ≥ "
+            "budget); required_rest_growth_pct = growth the remaining months need over last year's).\n")
+    notes = sorted(set(result["assumptions"]) - {""})
+    tail = "".join(f"assumed: {a}\n" for a in notes)
+    for item, info in result.attrs.get("weights", {}).items():
+        if info.get("weights"):
+            shares = ", ".join(f"{k} {v:.2f}" for k, v in info["weights"].items())
+            tail += f"combination weights ({item}, from {info['years']} past years): {shares}\n"
+        elif info:
+            tail += f"combination ({item}): plain average of the members each series has (no past years)\n"
+    _emit(head + _format_table(shown, "table") + tail, args.output)
+
+
+def cmd_backtest(args) -> None:
+    from .forecast import backtest
+
+    monthly, annual = _read_inputs(args)
+    months = [int(m) for m in args.months.split(",")] if args.months else range(1, 12)
+    summary = backtest(monthly, annual, methods=args.method, as_of_months=months, items=args.item or "gpb_revenue",
+                       regions=args.region, min_train_years=args.min_train_years)
+    if args.format == "csv":
+        _emit(_format_table(summary, "csv"), args.output)
+        return
+    head = ("Backtest: for every past year and as-of month, the projection from the data known then vs the outturn.\n"
+            "mape and bias_pct in percent (bias > 0: too high); coverage as a share; winkler80 in percent of "
+            "the outturn.\n")
+    _emit(head + _format_table(summary, "table", decimals=3), args.output)
+
+
 def cmd_items(args) -> None:
     table = pd.DataFrame([(i.key, i.zh, i.kind, "、".join(i.aliases)) for i in ITEMS.values()],
                          columns=["key", "中文", "kind", "aliases"])
@@ -82,7 +130,30 @@ def build_parser() -> argparse.ArgumentParser:
     items = commands.add_parser("items", help="the item keys and their Chinese names")
     items.set_defaults(run=cmd_items)
 
-    for sub in (summary, items):
+    from .forecast import METHODS
+
+    forecast = commands.add_parser("forecast", help="project the full year with intervals and odds of reaching budget")
+    forecast.add_argument("--as-of", required=True, help="last month of data to use, YYYY-MM")
+    forecast.add_argument("--method", default="combination", choices=[*METHODS, "all"])
+    forecast.set_defaults(run=cmd_forecast)
+
+    backtest = commands.add_parser("backtest", help="how far each method missed in past years, per as-of month")
+    backtest.add_argument("--method", action="append", choices=METHODS,
+                          help="method to test (repeat; default: the bureau methods and the combination)")
+    backtest.add_argument("--months", help="as-of months to test, e.g. 3,6,9 (default 1-11)")
+    backtest.add_argument("--min-train-years", type=int, default=5,
+                          help="years used only to learn errors before scoring starts (default 5)")
+    backtest.set_defaults(run=cmd_backtest)
+
+    for sub, annual_required in ((forecast, False), (backtest, True)):
+        sub.add_argument("monthly", help="monthly table: .csv (UTF-8/GBK) or .xlsx")
+        sub.add_argument("--annual", required=annual_required, help="annual table (outturns, budgets)")
+        sub.add_argument("--region", action="append", help="region code to include (repeat; default all)")
+        sub.add_argument("--item", action="append", help="item key (repeat; default: every item, backtest: gpb_revenue)")
+        sub.add_argument("--unit", help="unit of the amounts if the files do not say (元/万元/亿元)")
+        sub.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    for sub in (summary, items, forecast, backtest):
         sub.add_argument("--format", choices=("table", "csv"), default="table")
         sub.add_argument("-o", "--output", help="write to this file instead of the screen")
     return parser

@@ -527,7 +527,7 @@ def _canonical(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_a
     if spec is _ANNUAL:
         if "year" not in cells:
             out.error(None, None, None, "a year column (year/年度)", "Add the fiscal year of each row.")
-        table["year"] = column("year", parse.parse_year)
+        table["year"] = column("year", parse.parse_year).astype("Int64")
     if spec in (_MONTHLY, _ANNUAL):
         if "item" not in cells:
             out.error(None, None, None, "an item column (item/项目)", "Add the item of each row.")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ForecastWarning
+from ..parse import CellError, parse_month_spec
 from . import intervals as iv
 from .history import COMBINATION_MEMBERS, combination_weights, combine, past_combination, past_projections
 from .methods import BUREAU_METHODS, last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
@@ -58,11 +59,19 @@ def _check_arguments(monthly, annual, method, as_of):
     unknown = [name for name in names if name not in METHODS]
     if unknown:
         raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))} or 'all'; got {unknown[0]!r}")
+    return names, _as_of_period(as_of, monthly)
+
+
+def _as_of_period(as_of, monthly) -> pd.Period:
+    if as_of is None:
+        return monthly["period"].max()
     try:
-        period = pd.Period(as_of, freq="M") if as_of is not None else monthly["period"].max()
-    except (ValueError, TypeError):
-        raise ValueError(f"as_of must be a month such as '2023-06'; got {as_of!r}") from None
-    return names, period
+        year, month = parse_month_spec(as_of)
+    except CellError:
+        year = None
+    if year is None:
+        raise ValueError(f"as_of must be a month such as '2023-06'; got {as_of!r}")
+    return pd.Period(year=year, month=month, freq="M")
 
 
 def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, as_of=None, *,
@@ -106,7 +115,9 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         percent, ``p_attain`` a probability) and ``interval_source`` (``backtest``: errors of this
         series and panel at this month in past years; ``simulation``: model paths; ``reference``:
         the shipped Texas backtest errors; ``none``), ``assumptions`` and ``note``. ``attrs["weights"]``
-        holds the combination weights per item.
+        holds, per item, the combination weights and the number of past years behind them
+        (no weights when the history is too short for them: then each series averages the members
+        it has).
 
     Examples
     --------
@@ -186,7 +197,8 @@ def _combination(panel, view, t, m, members, bureau) -> _Run:
     notes = np.full(panel.n, note, dtype=object)
     assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members} - {""}))
                             for i in range(panel.n)], dtype=object)
-    return _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes, weights=weights)
+    return _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
+                weights={"weights": weights if years >= 3 else {}, "years": years})
 
 
 def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:
@@ -290,6 +302,9 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                 sample = reference[(reference["method"] == method_used) & (reference["variant"] == variant)
                                    & (reference["as_of_month"] == m)]["log_error"].to_numpy(dtype=float)
                 if rows.any() and len(sample) >= iv.MIN_ERRORS:
+                    # Borrow the spread, not the bias: the reference series' own seasonal bias says
+                    # nothing about this region's months.
+                    sample = sample - np.median(sample)
                     pooled = float(np.sqrt(np.mean(sample ** 2)))
                     _fill(bounds, p_attain, rows, point, budget, np.full(n, pooled), sample / pooled)
                     source[rows] = "reference"
@@ -298,11 +313,15 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                           common["prior"] * (12 - m) / m)
     with np.errstate(invalid="ignore", divide="ignore"):
         required = np.where(prior_rest > 0, ((budget - common["ytd"]) / prior_rest - 1) * 100, np.nan)
+    reached = budget <= common["ytd"]
+    required[reached] = np.nan  # nothing more is needed: say so instead of a growth below −100%
     assumptions = run.assumptions if run.assumptions is not None else np.full(n, "", dtype=object)
     assumptions = assumptions.copy()
     estimated = ~np.isfinite(common["last_year_outturn"]) & np.isfinite(required)
     assumptions[estimated] = [a if "estimated" in a else "; ".join(filter(None, [a, "required growth: last year's "
                               "remaining months estimated as equal months"])) for a in assumptions[estimated]]
+    notes = run.notes.copy() if run.notes is not None else np.full(n, "", dtype=object)
+    notes[reached] = [f"{x}; budget already reached" if x else "budget already reached" for x in notes[reached]]
     frame = pd.DataFrame({
         "region_code": panel.keys["region_code"], "region": panel.keys["region"], "item": panel.keys["item"],
         "as_of": str(period), "ytd": common["ytd"], "last_year_outturn": common["last_year_outturn"],
@@ -310,7 +329,7 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
         "time_progress_pct": common["time_progress_pct"], "hist_progress_pct": common["hist_progress_pct"],
         "point": point, **bounds, "p_attain": p_attain, "required_rest_growth_pct": required,
         "method": run.used if run.used is not None else name, "interval_source": source,
-        "assumptions": assumptions, "note": run.notes if run.notes is not None else "",
+        "assumptions": assumptions, "note": notes,
     })
     return frame[OUTPUT_COLUMNS + EXTRA_COLUMNS]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import nnls
 
 from .methods import BUREAU_METHODS
 from .panel import Panel
@@ -18,6 +19,8 @@ from .panel import Panel
 COMBINATION_MEMBERS = ("carry_forward", "progress_ratio", "blended", "growth_path")
 #: Fewer past years with errors of every member than this, and the combination is a plain average.
 MIN_WEIGHT_YEARS = 3
+#: Years of history at which the stacking weights and the inverse-MSE weights count equally.
+STACKING_SHRINK_YEARS = 5
 
 
 @dataclass
@@ -53,8 +56,13 @@ def past_projections(panel: Panel, month: int, methods, years_before: int, model
 
 
 def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float], int]:
-    """Inverse mean-squared-error weights (Bates & Granger) over the series-years where every
-    member has an error; a plain average when fewer than three years qualify.
+    """Combination weights from past errors at one as-of month.
+
+    Over the series-years where every member has an error: the non-negative weights summing to one
+    that minimise the squared error of the combination (stacking; they take the members' correlation
+    into account), shrunk towards inverse mean-squared-error weights (Bates & Granger) by
+    ``years ÷ (years + 5)``, so that a short history leans on the simpler, steadier rule. Fewer than
+    three years: a plain average.
 
     Returns the weights and the number of years behind them.
     """
@@ -64,9 +72,22 @@ def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float]
     years = int(common.any(axis=0).sum())
     if years < MIN_WEIGHT_YEARS:
         return {name: 1 / len(names) for name in names}, years
-    mse = np.array([np.mean(stacked[k][common] ** 2) for k in range(len(names))])
-    inverse = 1 / np.maximum(mse, 1e-12)
-    return dict(zip(names, inverse / inverse.sum())), years
+    sample = np.stack([stacked[k][common] for k in range(len(names))])  # (members, cases)
+    inverse = 1 / np.maximum(np.mean(sample ** 2, axis=1), 1e-12)
+    inverse /= inverse.sum()
+    shrink = years / (years + STACKING_SHRINK_YEARS)
+    weights = shrink * _stacking_weights(sample) + (1 - shrink) * inverse
+    return dict(zip(names, weights / weights.sum())), years
+
+
+def _stacking_weights(sample: np.ndarray) -> np.ndarray:
+    """Non-negative weights summing to one minimising ||Σ w_k e_k||² (sum-to-one as a heavy extra row)."""
+    members = sample.shape[0]
+    heavy = 1e3 * max(1.0, float(np.abs(sample).max()))
+    design = np.vstack([sample.T, np.full((1, members), heavy)])
+    target = np.concatenate([np.zeros(sample.shape[1]), [heavy]])
+    weights, _ = nnls(design, target)
+    return weights / weights.sum() if weights.sum() > 0 else np.full(members, 1 / members)
 
 
 def combine(points: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:

@@ -90,7 +90,7 @@ def fit_and_simulate(kind: str, values: np.ndarray, ytd_now: float, steps: int, 
             result = _build(kind, y).fit(disp=False)
             if steps:
                 sims = np.asarray(result.simulate(nsimulations=steps, repetitions=n_paths, anchor="end",
-                                                  random_state=seed)).reshape(steps, -1)
+                                                  rng=np.random.default_rng(seed))).reshape(steps, -1)
                 point = ytd_now + back(np.asarray(result.forecast(steps))).sum()
                 samples = ytd_now + back(sims).sum(axis=0)
             else:

@@ -130,12 +130,12 @@ def build_panel(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, it
 
 
 def _fill_annual(annual, series_of, first_year, n_years, outturn, budget) -> None:
-    wanted = annual[annual["year"].between(first_year, first_year + n_years - 1)]
+    wanted = annual[annual["year"].between(first_year, first_year + n_years - 1).fillna(False)]
     index = pd.MultiIndex.from_frame(wanted[["region_code", "item"]])
     position = series_of.reindex(index).to_numpy()
     known = ~np.isnan(position.astype(float))
     wanted, position = wanted[known], position[known].astype(int)
-    year_pos = wanted["year"].to_numpy() - first_year
+    year_pos = wanted["year"].to_numpy(dtype=int) - first_year
     reported = wanted["outturn"].to_numpy(dtype=float)
     has = np.isfinite(reported)
     outturn[position[has], year_pos[has]] = reported[has]  # the annual outturn wins over December YTD

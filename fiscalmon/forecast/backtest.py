@@ -1,0 +1,166 @@
+"""How far each method has missed in past years at the same as-of month: :func:`backtest`.
+
+For every past year with a known outturn and every as-of month, each method projects the full year
+from the data known then. Its interval comes only from the errors of *earlier* years (an expanding
+window), so the coverage reported is the coverage an analyst would really have had.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import intervals as iv
+from .core import METHODS, _check_arguments
+from .history import COMBINATION_MEMBERS, past_combination, past_projections
+from .methods import BUREAU_METHODS
+from .models import fit_and_simulate, single_months
+from .panel import Panel, build_panel
+
+#: Exactly the columns of the backtest summary (``--format csv`` writes these).
+BACKTEST_COLUMNS = ["method", "as_of_month", "n", "mape", "bias_pct", "coverage80", "coverage95", "winkler80"]
+DETAIL_COLUMNS = ["region_code", "region", "item", "year", "as_of_month", "method", "actual", "point",
+                  "lo80", "hi80", "lo95", "hi95"]
+
+
+def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, methods=None, as_of_months=range(1, 12),
+             items="gpb_revenue", regions=None, min_train_years: int = 5, members=COMBINATION_MEMBERS,
+             detail: bool = False):
+    """Backtest projection methods on past years, per method and as-of month.
+
+    Parameters
+    ----------
+    monthly, annual : canonical tables (``fiscalmon.read_monthly`` / ``read_annual``); amounts in 亿元
+    methods : list of method names, optional
+        Default: the four bureau methods and the combination (``ets`` and ``sarima`` refit at
+        every year and month, which is slow: ask for them explicitly).
+    as_of_months : iterable of int
+        As-of months to test (1–11).
+    items : str or list
+        Items to test, pooled in the summary.
+    min_train_years : int
+        Years at the start of each series used only to learn errors; scoring starts after them.
+    detail : bool
+        Also return every projection (one row per series × year × month × method).
+
+    Returns
+    -------
+    DataFrame, or (DataFrame, DataFrame) with ``detail=True``
+        :data:`BACKTEST_COLUMNS`: ``mape`` (mean absolute percentage error), ``bias_pct`` (mean of
+        projection ÷ outturn − 1, in percent: positive means too high), ``coverage80``/``coverage95``
+        (share of outturns inside the interval, e.g. 0.8), ``winkler80`` (the Winkler interval score
+        of the 80% interval in percent of the outturn: its width plus 10× any miss).
+
+    Examples
+    --------
+    >>> import fiscalmon
+    >>> summary = fiscalmon.backtest(*fiscalmon.datasets.texas(), items="tax_revenue",
+    ...                              as_of_months=[3, 6, 9])   # doctest: +SKIP
+    """
+    names, _ = _check_arguments(monthly, annual, "all" if methods is None else methods, None)
+    if methods is None:
+        names = [*COMBINATION_MEMBERS, "combination"]
+    months = [int(m) for m in as_of_months]
+    if not months or any(not 1 <= m <= 11 for m in months):
+        raise ValueError(f"as_of_months must be months 1–11; got {months}")
+    table = monthly if regions is None else monthly[monthly["region_code"].isin(list(regions))]
+    items = [items] if isinstance(items, str) else list(items)
+    rows = []
+    for item in items:
+        panel = build_panel(table, annual, items=item)
+        for m in months:
+            rows.append(_one_month(panel, m, names, members, min_train_years))
+    detail_table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DETAIL_COLUMNS)
+    summary = summarise(detail_table)
+    return (summary, detail_table) if detail else summary
+
+
+def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.DataFrame:
+    bureau = [name for name in names if name in BUREAU_METHODS]
+    needed = sorted(set(bureau) | (set(members) if "combination" in names else set()))
+    past = past_projections(panel, m, needed, len(panel.years))
+    if "combination" in names:
+        past.points["combination"] = past_combination(past, list(members))
+    for name in ("ets", "sarima"):
+        if name in names:
+            past.points[name] = _refit_model(panel, name, m)
+    frames = []
+    for name in names:
+        errors = past.errors(name)
+        lo, hi = {}, {}
+        for level in iv.LEVELS:
+            lo[level], hi[level] = np.full_like(errors, np.nan), np.full_like(errors, np.nan)
+        for t in range(len(panel.years)):
+            earlier = errors[:, :t]
+            if np.isfinite(earlier).sum() < iv.MIN_ERRORS:
+                continue
+            scales, _ = iv.series_scales(earlier)
+            z = iv.standardised(earlier, scales)
+            bounds = iv.intervals(past.points[name][:, t], scales, z)
+            for level in iv.LEVELS:
+                lo[level][:, t], hi[level][:, t] = bounds[f"lo{level}"], bounds[f"hi{level}"]
+        first_years = _first_scored_year(panel, min_train_years)
+        for t in range(len(panel.years)):
+            score = (t >= first_years) & np.isfinite(past.points[name][:, t]) & np.isfinite(past.actual[:, t])
+            if not score.any():
+                continue
+            frames.append(pd.DataFrame({
+                "region_code": panel.keys["region_code"][score], "region": panel.keys["region"][score],
+                "item": panel.keys["item"][score], "year": int(panel.years[t]), "as_of_month": m, "method": name,
+                "actual": past.actual[score, t], "point": past.points[name][score, t],
+                "lo80": lo[80][score, t], "hi80": hi[80][score, t], "lo95": lo[95][score, t], "hi95": hi[95][score, t],
+            }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=DETAIL_COLUMNS)
+
+
+def _first_scored_year(panel: Panel, min_train_years: int) -> np.ndarray:
+    """Per series, the first year position to score: after ``min_train_years`` years with an outturn."""
+    known = np.cumsum(np.isfinite(panel.outturn), axis=1)
+    reached = known >= min_train_years + 1
+    return np.where(reached.any(axis=1), reached.argmax(axis=1), len(panel.years))
+
+
+def _refit_model(panel: Panel, name: str, m: int) -> np.ndarray:
+    """A statsmodels model refitted at month m of every past year (slow, but honest)."""
+    points = np.full((panel.n, len(panel.years)), np.nan)
+    for t in range(1, len(panel.years)):
+        if not np.isfinite(panel.outturn[:, t]).any():
+            continue
+        view = panel.as_of(int(panel.years[t]), m)
+        for i in range(panel.n):
+            values, _, _ = single_months(view.ytd[i, : t + 1])
+            if values is None:
+                continue
+            fitted = fit_and_simulate(name, values, view.ytd[i, t, m - 1], 12 - m, 1, 0, {})
+            if not isinstance(fitted, str):
+                points[i, t] = fitted.point
+    return points
+
+
+def summarise(detail: pd.DataFrame) -> pd.DataFrame:
+    """Per method × as-of month: n, MAPE, bias, 80%/95% coverage and the 80% Winkler score (percent).
+
+    Coverage and the Winkler score count only projections that had an interval.
+    """
+    if detail.empty:
+        return pd.DataFrame(columns=BACKTEST_COLUMNS)
+    d = detail.assign(rel=(detail["point"] / detail["actual"] - 1) * 100)
+    has80 = d["lo80"].notna() & d["hi80"].notna()
+    d["in80"] = np.where(has80, (d["actual"] >= d["lo80"]) & (d["actual"] <= d["hi80"]), np.nan)
+    has95 = d["lo95"].notna() & d["hi95"].notna()
+    d["in95"] = np.where(has95, (d["actual"] >= d["lo95"]) & (d["actual"] <= d["hi95"]), np.nan)
+    alpha = 0.2
+    miss = np.maximum(d["lo80"] - d["actual"], 0) + np.maximum(d["actual"] - d["hi80"], 0)
+    d["winkler"] = np.where(has80, (d["hi80"] - d["lo80"] + 2 / alpha * miss) / d["actual"] * 100, np.nan)
+    grouped = d.groupby(["method", "as_of_month"], sort=False)
+    summary = pd.DataFrame({
+        "n": grouped.size(),
+        "mape": grouped["rel"].apply(lambda r: r.abs().mean()),
+        "bias_pct": grouped["rel"].mean(),
+        "coverage80": grouped["in80"].mean(),
+        "coverage95": grouped["in95"].mean(),
+        "winkler80": grouped["winkler"].mean(),
+    }).reset_index()
+    order = {name: k for k, name in enumerate(METHODS)}
+    summary = summary.sort_values(["as_of_month", "method"], key=lambda c: c.map(order) if c.name == "method" else c)
+    return summary[BACKTEST_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,209 @@
+"""Charts with Chinese labels, each returned as a matplotlib Figure (nothing is shown or saved here).
+
+Chinese text needs a CJK font. fiscalmon uses Noto Sans CJK SC (SIL Open Font Licence), which the
+``mplfonts`` package installs with fiscalmon; it is registered with matplotlib on first use and
+applied only inside fiscalmon's own charts (``matplotlib.rc_context``), so a user's settings are
+left alone.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+
+from .schema import item_zh
+
+#: Colours of the risk levels, used by every chart and the report.
+LEVEL_COLOURS = {"red": "#d7301f", "orange": "#fc8d59", "yellow": "#fdd835", "green": "#4daf4a",
+                 "not_assessed": "#bdbdbd"}
+LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色", "not_assessed": "未评估"}
+_CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str:
+    """Register the bundled CJK font with matplotlib (once) and return its family name."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / _CJK_FONT_FILE
+    if not path.exists():
+        raise RuntimeError(f"the CJK font {path} is missing; reinstall fiscalmon (it depends on mplfonts)")
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+@contextmanager
+def chinese():
+    """Matplotlib settings for Chinese labels, for fiscalmon's charts or a user's own.
+
+    Examples
+    --------
+    >>> with chinese():              # doctest: +SKIP
+    ...     plt.title("一般公共预算收入")
+    """
+    # The family is named outright (not "sans-serif"): text keeps it when drawn after the context ends.
+    with plt.rc_context({"font.family": [cjk_font(), "DejaVu Sans"], "axes.unicode_minus": False,
+                         "figure.dpi": 100}):
+        yield
+
+
+def growth_path(monthly: pd.DataFrame, region_code: str, item: str = "gpb_revenue", year: int | None = None):
+    """The year-to-date growth path, month by month (Changji's −9.37% … 0.45% is the model case).
+
+    Parameters
+    ----------
+    monthly : canonical monthly table; the growth is the reported ``yoy_pct`` (or computed by
+        :func:`fiscalmon.calendar.derive` when the table has last year's YTD).
+    region_code, item : which series
+    year : int, optional
+        Default: the latest year of the series.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = growth_path(fiscalmon.datasets.changji_monthly(), "652300")   # doctest: +SKIP
+    """
+    from .calendar import derive
+
+    series = derive(monthly[(monthly["region_code"] == region_code) & (monthly["item"] == item)])
+    if series.empty:
+        raise ValueError(f"no {item} figures for region {region_code!r}")
+    year = int(series["period"].dt.year.max()) if year is None else year
+    path = series[(series["period"].dt.year == year) & series["yoy_pct"].notna()].sort_values("period")
+    region = series["region"].iloc[0]
+    with chinese():
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        months = path["period"].dt.month
+        ax.plot(months, path["yoy_pct"], marker="o", color="#2171b5")
+        for x, y in zip(months, path["yoy_pct"]):
+            ax.annotate(f"{y:.2f}%", (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=9)
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.set_xticks(range(1, 13), [f"1-{m}月" if m > 1 else "1月" for m in range(1, 13)], fontsize=8)
+        ax.set_xlim(0.5, 12.5)
+        ax.set_ylabel("累计同比增长(%)")
+        ax.set_title(f"{region} {year}年{item_zh(item)}累计增幅")
+        fig.tight_layout()
+    return fig
+
+
+def fan_chart(projection: pd.Series, monthly: pd.DataFrame):
+    """The year so far and the projected full year with its 80% and 95% bands and the budget line.
+
+    Parameters
+    ----------
+    projection : one row of :func:`fiscalmon.forecast_full_year`
+    monthly : the canonical monthly table it came from (for this year's and last year's YTD)
+
+    Examples
+    --------
+    >>> row = fiscalmon.forecast_full_year(m, a, as_of="2023-06").iloc[0]   # doctest: +SKIP
+    >>> fig = fan_chart(row, m)                                               # doctest: +SKIP
+    """
+    as_of = pd.Period(projection["as_of"], freq="M")
+    series = monthly[(monthly["region_code"] == projection["region_code"]) & (monthly["item"] == projection["item"])]
+    this = series[(series["period"].dt.year == as_of.year) & (series["period"] <= as_of)].dropna(subset=["ytd"])
+    last = series[series["period"].dt.year == as_of.year - 1].dropna(subset=["ytd"])
+    with chinese():
+        fig, ax = plt.subplots(figsize=(7, 4))
+        if not last.empty:
+            ax.plot(last["period"].dt.month, last["ytd"], color="#969696", marker=".", label=f"{as_of.year - 1}年累计")
+        months = list(this["period"].dt.month)
+        values = list(this["ytd"])
+        if not months:  # a report gives only growth: show the YTD amount at the as-of month
+            months, values = [as_of.month], [projection["ytd"]]
+        ax.plot(months, values, color="#08519c", marker="o", label=f"{as_of.year}年累计")
+        start = (as_of.month, projection["ytd"])
+        for level, alpha in ((95, 0.15), (80, 0.3)):
+            lo, hi = projection[f"lo{level}"], projection[f"hi{level}"]
+            if np.isfinite(lo) and np.isfinite(hi):
+                ax.fill_between([start[0], 12], [start[1], lo], [start[1], hi], color="#4292c6", alpha=alpha,
+                                linewidth=0, label=f"{level}%区间")
+        if np.isfinite(projection["point"]):
+            ax.plot([start[0], 12], [start[1], projection["point"]], color="#08519c", linestyle="--",
+                    label=f"预计全年 {projection['point']:.2f}")
+        if np.isfinite(projection["budget"]):
+            ax.axhline(projection["budget"], color="#cb181d", linestyle=":", label=f"预算 {projection['budget']:.2f}")
+        ax.set_xticks(range(1, 13), [f"{m}月" for m in range(1, 13)], fontsize=8)
+        ax.set_xlim(0.5, 12.5)
+        ax.set_ylabel("亿元")
+        chance = projection["p_attain"]
+        odds = f"，完成预算概率 {chance:.0%}" if np.isfinite(chance) else ""
+        ax.set_title(f"{projection['region']} {item_zh(projection['item'])}全年预计{odds}")
+        ax.legend(fontsize=8, loc="upper left")
+        fig.tight_layout()
+    return fig
+
+
+def backtest_errors(summary: pd.DataFrame, metric: str = "mape"):
+    """Error against as-of month for each method (large in spring, small by autumn).
+
+    Parameters
+    ----------
+    summary : :func:`fiscalmon.backtest` output
+    metric : 'mape', 'bias_pct', 'coverage80', 'coverage95' or 'winkler80'
+
+    Examples
+    --------
+    >>> fig = backtest_errors(fiscalmon.backtest(m, a))   # doctest: +SKIP
+    """
+    from .forecast import METHOD_ZH
+
+    labels = {"mape": "平均绝对百分比误差(%)", "bias_pct": "平均误差(%)", "coverage80": "80%区间覆盖率",
+              "coverage95": "95%区间覆盖率", "winkler80": "Winkler区间得分(%)"}
+    if metric not in labels:
+        raise ValueError(f"metric must be one of {', '.join(map(repr, labels))}; got {metric!r}")
+    with chinese():
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for method, rows in summary.groupby("method", sort=False):
+            ax.plot(rows["as_of_month"], rows[metric], marker="o", label=METHOD_ZH.get(method, method),
+                    linewidth=2.5 if method == "combination" else 1.2)
+        ax.set_xlabel("截至月份")
+        ax.set_ylabel(labels[metric])
+        ax.set_xticks(sorted(summary["as_of_month"].unique()))
+        ax.set_title("回测：各预测方法误差随月份变化")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+    return fig
+
+
+def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
+    """Budget completion by county against 序时进度 and against the historical progress at this month.
+
+    Parameters
+    ----------
+    projections : :func:`fiscalmon.forecast_full_year` output for one item and method
+    top : int, optional
+        Show only the counties furthest behind (default: all).
+
+    Examples
+    --------
+    >>> fig = completion_vs_progress(fiscalmon.forecast_full_year(m, a, as_of="2023-06"))   # doctest: +SKIP
+    """
+    rows = projections.dropna(subset=["completion_pct"]).copy()
+    rows["gap"] = rows["completion_pct"] - rows[["time_progress_pct", "hist_progress_pct"]].min(axis=1)
+    rows = rows.sort_values("gap")
+    if top is not None:
+        rows = rows.head(top)
+    rows = rows.iloc[::-1]
+    with chinese():
+        fig, ax = plt.subplots(figsize=(7.5, max(3, 0.28 * len(rows) + 1)))
+        y = np.arange(len(rows))
+        behind = (rows["completion_pct"] < rows["time_progress_pct"]) & (rows["completion_pct"] < rows["hist_progress_pct"])
+        ax.barh(y, rows["completion_pct"], color=np.where(behind, "#d7301f", "#6baed6"), label="预算完成率")
+        ax.scatter(rows["hist_progress_pct"], y, color="#252525", marker="|", s=120, label="历年同期进度", zorder=3)
+        ax.axvline(rows["time_progress_pct"].iloc[0], color="#cb181d", linestyle="--", label="序时进度")
+        ax.set_yticks(y, rows["region"], fontsize=8)
+        ax.set_xlabel("%")
+        ax.set_title(f"{item_zh(rows['item'].iloc[0])}预算完成进度（截至{rows['as_of'].iloc[0]}，红色：慢于序时和历年同期）")
+        ax.legend(fontsize=8, loc="lower right")
+        fig.tight_layout()
+    return fig

@@ -1,0 +1,208 @@
+"""Full-year projections: Changji worked by hand, intervals, odds, and robustness on awkward series.
+
+Hand calculations use the Changji seed report (001_0866035688bffaef.txt): 1-6月 一般公共预算收入
+118.91亿元, YTD growth path −9.37, 0.68, 4.1, 3.02, 2.36, 0.45 (%).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import fiscalmon
+from fiscalmon.errors import ForecastWarning
+from fiscalmon.forecast import METHODS, OUTPUT_COLUMNS, forecast_full_year
+
+PRIOR_H1 = 118.91 / 1.0045  # 118.3773: 2022 H1 implied by +0.45%
+
+
+def changji_gpb(annual=None, **kwargs):
+    monthly = fiscalmon.datasets.changji_monthly()
+    return forecast_full_year(monthly, annual, as_of="2023-06", items="gpb_revenue", regions=["652300"], **kwargs)
+
+
+def hypothetical_annual(outturn_2022=None, budget_2023=None) -> pd.DataFrame:
+    """An annual table for 652300 with figures the seed report does NOT give (for hand checks only)."""
+    rows = []
+    if outturn_2022 is not None:
+        rows.append({"region_code": "652300", "region": "昌吉回族自治州", "year": 2022, "item": "gpb_revenue",
+                     "outturn": outturn_2022, "unit": "亿元"})
+    if budget_2023 is not None:
+        rows.append({"region_code": "652300", "region": "昌吉回族自治州", "year": 2023, "item": "gpb_revenue",
+                     "budget": budget_2023, "unit": "亿元"})
+    return fiscalmon.read_annual(pd.DataFrame(rows))
+
+
+def test_growth_path_from_the_seed_alone_worked_by_hand():
+    """Seed data alone: no monthly history, no 2022 outturn, so last year's months are assumed equal.
+
+    Y'_6 = 118.91 ÷ 1.0045 = 118.3773; Y'_3 = Y'_6 × 3/6 = 59.1887; Y_3 = 59.1887 × 1.041 = 61.6154.
+    Growth of the last three months: (118.91 − 61.6154) ÷ (118.3773 − 59.1887) = 57.2946 ÷ 59.1887 = 0.96800.
+    Last year's second half (equal months): 118.3773. Point: 118.91 + 118.3773 × 0.96800 = 233.499.
+    """
+    row = changji_gpb(method="growth_path").iloc[0]
+    assert row["point"] == pytest.approx(233.499, abs=0.001)
+    assert "assumed equal" in row["assumptions"] and "estimated" in row["assumptions"]
+    assert row["interval_source"] == "reference"
+    assert row["lo80"] < row["point"] < row["hi80"]
+    assert row["lo95"] < row["lo80"] and row["hi95"] > row["hi80"]
+
+
+def test_carry_forward_and_growth_path_with_a_known_outturn_and_budget():
+    """With a (hypothetical) 2022 outturn A' = 230 and 2023 budget B = 240:
+
+    carry_forward = 230 × 1.0045 = 231.035.
+    growth_path   = 118.91 + (230 − 118.3773) × 0.96800 = 118.91 + 108.0504 = 226.960.
+    required_rest_growth_pct = ((240 − 118.91) ÷ (230 − 118.3773) − 1) × 100 = (121.09 ÷ 111.6227 − 1) × 100 = 8.4815.
+    completion_pct = 118.91 ÷ 240 × 100 = 49.5458.
+    """
+    annual = hypothetical_annual(outturn_2022=230.0, budget_2023=240.0)
+    result = changji_gpb(annual, method=["carry_forward", "growth_path"]).set_index("method")
+    assert result.loc["carry_forward", "point"] == pytest.approx(231.035, abs=1e-3)
+    assert result.loc["growth_path", "point"] == pytest.approx(226.960, abs=1e-3)
+    for method in ("carry_forward", "growth_path"):
+        row = result.loc[method]
+        assert row["required_rest_growth_pct"] == pytest.approx(8.4815, abs=1e-3)
+        assert row["completion_pct"] == pytest.approx(49.5458, abs=1e-3)
+        assert row["last_year_outturn"] == 230.0 and row["budget"] == 240.0
+        assert 0 < row["p_attain"] < 0.5  # both points are below the budget
+
+
+def test_interval_and_odds_from_a_given_error_sample_worked_by_hand():
+    """With a reference sample of 20 log errors e = ±0.02, ±0.04, … (symmetric, centred at 0):
+
+    split-conformal 80% bounds for n = 20 are the 2nd and 19th smallest errors (k = ⌊21 × 0.1⌋ = 2 and
+    ⌈21 × 0.9⌉ = 19): −0.18 and +0.18, so lo80 = point × e^−0.18 and hi80 = point × e^0.18.
+    A budget equal to the point is reached with probability ½ (the sample is symmetric).
+    """
+    errors = np.round(np.concatenate([np.arange(1, 11), -np.arange(1, 11)]) * 0.02, 6)
+    reference = pd.DataFrame({"method": "carry_forward", "variant": "with_outturn", "as_of_month": 6,
+                              "log_error": errors})
+    point = 230.0 * 1.0045
+    annual = hypothetical_annual(outturn_2022=230.0, budget_2023=point)
+    row = changji_gpb(annual, method="carry_forward", reference_errors=reference).iloc[0]
+    sorted_errors = np.sort(errors)
+    assert row["lo80"] == pytest.approx(point * math.exp(sorted_errors[1]), rel=1e-9)
+    assert row["hi80"] == pytest.approx(point * math.exp(sorted_errors[18]), rel=1e-9)
+    assert row["p_attain"] == pytest.approx(0.5, abs=1e-9)
+
+
+def test_probability_of_reaching_the_budget_falls_as_the_budget_rises():
+    probabilities = []
+    for budget in (200.0, 225.0, 233.5, 245.0, 270.0):
+        annual = hypothetical_annual(budget_2023=budget)
+        probabilities.append(changji_gpb(annual, method="growth_path").iloc[0]["p_attain"])
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert probabilities[0] > 0.95 and probabilities[-1] < 0.05
+
+
+def test_budget_already_reached_needs_no_growth():
+    """州本级 reached 111.93% of its budget by June: the required growth is not a number below −100%."""
+    monthly = fiscalmon.datasets.changji_monthly()
+    row = forecast_full_year(monthly, as_of="2023-06", items="gpb_revenue", regions=["652300-bj"],
+                             method="growth_path").iloc[0]
+    assert row["budget"] == pytest.approx(6.94 / 1.1193, rel=1e-9)
+    assert math.isnan(row["required_rest_growth_pct"]) and "budget already reached" in row["note"]
+    assert row["p_attain"] > 0.99
+
+
+def test_output_has_exactly_the_documented_columns():
+    result = changji_gpb(method="all")
+    assert list(result.columns[: len(OUTPUT_COLUMNS)]) == OUTPUT_COLUMNS
+    assert sorted(result["method"].unique()) == sorted({"growth_path", "carry_forward", "progress_ratio", "blended",
+                                                         "combination"} & set(result["method"]))
+
+
+def test_demo_panel_every_county_and_combination_weights_are_reported():
+    monthly, annual = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual()
+    result = forecast_full_year(monthly, annual, as_of="2023-06", items="gpb_revenue")
+    assert len(result) == monthly["region_code"].nunique()
+    assert (result["interval_source"] == "backtest").all()
+    assert ((result["lo80"] <= result["point"]) & (result["point"] <= result["hi80"])).all()
+    weights = result.attrs["weights"]["gpb_revenue"]
+    assert weights["years"] >= 3 and sum(weights["weights"].values()) == pytest.approx(1.0)
+    # 序时进度 at June is 50%; the historical progress is the past years' share at June.
+    assert (result["time_progress_pct"] == 50.0).all()
+    assert result["hist_progress_pct"].between(30, 70).all()
+
+
+def test_no_look_ahead_later_months_do_not_change_the_projection():
+    """A projection as of June must not move when July–December figures are added to the table."""
+    monthly, annual = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual()
+    cut = monthly[monthly["period"] <= pd.Period("2022-06", freq="M")]
+    annual_cut = annual[annual["year"] <= 2021]
+    full = forecast_full_year(monthly, annual_cut.assign(), as_of="2022-06", items="gpb_revenue", regions=["652301"],
+                              method="all")
+    part = forecast_full_year(cut, annual_cut, as_of="2022-06", items="gpb_revenue", regions=["652301"], method="all")
+    pd.testing.assert_series_equal(full["point"], part["point"])
+
+
+def test_unknown_method_and_bad_as_of_are_refused_with_the_allowed_values():
+    monthly = fiscalmon.datasets.changji_monthly()
+    with pytest.raises(ValueError, match="'carry_forward', 'progress_ratio'"):
+        forecast_full_year(monthly, as_of="2023-06", method="arima2")
+    with pytest.raises(ValueError, match="as_of must be a month"):
+        forecast_full_year(monthly, as_of="June")
+    with pytest.raises(ValueError, match="read_monthly"):
+        forecast_full_year(pd.DataFrame({"a": [1]}), as_of="2023-06")
+
+
+# ---- robustness: awkward series must not crash any method ---------------------------------------
+
+def _series_table(monthly_values: dict[str, float], region="TEST", revision=None) -> pd.DataFrame:
+    """A canonical monthly table from single-month amounts {YYYY-MM: amount} (cumulated per year)."""
+    periods = pd.PeriodIndex(list(monthly_values), freq="M")
+    values = pd.Series(list(monthly_values.values()), index=periods)
+    ytd = values.groupby(periods.year).cumsum()
+    raw = pd.DataFrame({"region_code": region, "region": "测试县", "period": [str(p) for p in periods],
+                        "item": "gpb_revenue", "ytd": ytd.to_numpy(), "unit": "亿元"})
+    if revision is not None:
+        raw["revision"] = revision
+    return fiscalmon.read_monthly(raw)
+
+
+def _months(start: str, count: int, rng, level=10.0) -> dict[str, float]:
+    periods = pd.period_range(start, periods=count, freq="M")
+    season = 1 + 0.3 * np.sin(2 * np.pi * periods.month / 12)
+    return {str(p): float(level * s * rng.uniform(0.9, 1.1)) for p, s in zip(periods, season)}
+
+
+def _run_all(monthly: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        return forecast_full_year(monthly, as_of=as_of, method="all", n_paths=200)
+
+
+def test_thirteen_months_of_history():
+    monthly = _series_table(_months("2022-01", 13, np.random.default_rng(1)))
+    with pytest.warns(ForecastWarning, match="fell back"):
+        result = forecast_full_year(monthly, as_of="2023-01", method=["ets", "sarima"], n_paths=200)
+    assert result["point"].notna().all()
+    assert set(result["method"]) <= {"carry_forward", "progress_ratio", "growth_path"}
+    assert result["note"].str.contains("needs").all()
+
+
+def test_a_month_of_zero_revenue():
+    values = _months("2019-01", 54, np.random.default_rng(2))
+    values["2022-02"] = 0.0
+    result = _run_all(_series_table(values), "2023-06")
+    assert len(result) == len(METHODS) and np.isfinite(result["point"]).all()
+
+
+def test_a_negative_month_a_refund():
+    values = _months("2019-01", 54, np.random.default_rng(3))
+    values["2022-05"] = -2.0
+    revision = ["退库 (refund) 2亿元" if p == "2022-05" else None for p in values]
+    result = _run_all(_series_table(values, revision=revision), "2023-06")
+    assert np.isfinite(result["point"]).all()
+
+
+def test_a_one_off_spike_like_a_mining_rights_sale():
+    values = _months("2016-01", 90, np.random.default_rng(4))
+    values["2022-04"] += 45.0  # a 45亿元 one-off, like the 和田 mining-rights sale
+    result = _run_all(_series_table(values), "2023-06")
+    assert np.isfinite(result["point"]).all() and (result["point"] > 0).all()
