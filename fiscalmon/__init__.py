@@ -2,11 +2,13 @@
 
 Read bureau files into canonical tables (:func:`read_monthly`, :func:`read_annual`,
 :func:`read_regions`, :func:`read_risk`, :func:`read_workbook`), derive progress and growth
-(:mod:`fiscalmon.calendar`), and load the bundled data (:mod:`fiscalmon.datasets`).
+(:mod:`fiscalmon.calendar`), project the full year (:func:`forecast_full_year`, :func:`backtest`),
+and load the bundled data (:mod:`fiscalmon.datasets`).
 """
 
 from . import calendar, datasets, schema, summary
 from .errors import FiscalDataError, FiscalDataWarning, Problem
+from .forecast import backtest, forecast_full_year
 from .io import read_annual, read_monthly, read_regions, read_risk, read_workbook, write_table
 
 __version__ = "0.1.0"
@@ -15,8 +17,10 @@ __all__ = [
     "FiscalDataError",
     "FiscalDataWarning",
     "Problem",
+    "backtest",
     "calendar",
     "datasets",
+    "forecast_full_year",
     "read_annual",
     "read_monthly",
     "read_regions",

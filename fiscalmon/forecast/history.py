@@ -77,7 +77,7 @@ def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float]
     inverse /= inverse.sum()
     shrink = years / (years + STACKING_SHRINK_YEARS)
     weights = shrink * _stacking_weights(sample) + (1 - shrink) * inverse
-    return dict(zip(names, weights / weights.sum())), years
+    return {name: float(w) for name, w in zip(names, weights / weights.sum())}, years
 
 
 def _stacking_weights(sample: np.ndarray) -> np.ndarray:
