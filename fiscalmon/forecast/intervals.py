@@ -17,6 +17,8 @@ from scipy.stats import norm
 SHRINK = 3.0
 #: Fewer pooled errors than this and an error sample is not used.
 MIN_ERRORS = 8
+#: A pooled error sample larger than this is summarised by as many quantiles for the probabilities.
+SUMMARY_POINTS = 1000
 LEVELS = (80, 95)
 
 
@@ -84,7 +86,12 @@ def attain_probability(point: np.ndarray, budget: np.ndarray, scales: np.ndarray
     bandwidth = 0.9 * (spread if spread > 0 else 1.0) * len(z) ** (-0.2)
     with np.errstate(invalid="ignore", divide="ignore"):
         needed = np.log(budget / point) / scales
-    prob = norm.sf((needed[:, None] - z[None, :]) / bandwidth).mean(axis=1)
+    if len(z) > SUMMARY_POINTS:  # a large pooled sample is summarised by its quantiles, to bound memory
+        z = np.quantile(z, (np.arange(SUMMARY_POINTS) + 0.5) / SUMMARY_POINTS)
+    prob = np.full(len(needed), np.nan)
+    for start in range(0, len(needed), 4096):
+        chunk = needed[start: start + 4096]
+        prob[start: start + len(chunk)] = norm.sf((chunk[:, None] - z[None, :]) / bandwidth).mean(axis=1)
     return np.where(np.isfinite(needed), prob, np.nan)
 
 
