@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
 import warnings
 
@@ -135,7 +134,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 counties instead of 3,000")
     args = parser.parse_args(argv)
-    print(f"# fiscalmon forecast benchmark\n\ncommand: python {' '.join(sys.argv)}\n")
+    print("## Full-year projection\n")
     print("\n".join(speed(300 if args.quick else 3000, 30 if args.quick else 100)))
     print("\n".join(accuracy()))
 

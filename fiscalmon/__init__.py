@@ -9,12 +9,18 @@ and load the bundled data (:mod:`fiscalmon.datasets`).
 from . import calendar, datasets, schema, summary
 from .errors import FiscalDataError, FiscalDataWarning, Problem
 from .forecast import backtest, forecast_full_year
+from .report import MonthlyReport, monthly_report
+from .risk import assess, load_thresholds
 from .io import read_annual, read_monthly, read_regions, read_risk, read_workbook, write_table
 
 __version__ = "0.1.0"
 
 __all__ = [
     "FiscalDataError",
+    "MonthlyReport",
+    "assess",
+    "load_thresholds",
+    "monthly_report",
     "FiscalDataWarning",
     "Problem",
     "backtest",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import FiscalDataError, FiscalDataWarning
+from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning
 from .io import atomic_write, read_annual, read_monthly
 from .schema import ITEMS
 from .summary import coverage, latest_by_region
@@ -108,6 +108,40 @@ def cmd_backtest(args) -> None:
     _emit(head + _format_table(summary, "table", decimals=3), args.output)
 
 
+def cmd_report(args) -> None:
+    from tqdm.auto import tqdm
+
+    from .io import read_risk
+    from .report import monthly_report
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".html", ".xlsx"):
+        raise ValueError(f"-o must end in .html or .xlsx; got {args.output!r}")
+    steps = ["reading the monthly table", "reading the annual table", "reading the risk table",
+             "projecting the full year", "assessing risk flags", f"writing {suffix[1:]}"]
+    with tqdm(total=len(steps), disable=args.quiet, delay=0.5, unit="step", file=sys.stderr) as bar:
+        started = []
+
+        def step(text: str) -> None:  # a step starts: the one before it is done
+            if started:
+                bar.update(1)
+            started.append(text)
+            bar.set_description(text)
+
+        step(steps[0])
+        monthly = read_monthly(args.monthly, unit=args.unit)
+        step(steps[1])
+        annual = read_annual(args.annual, unit=args.unit) if args.annual else None
+        step(steps[2])
+        risk = read_risk(args.risk, unit=args.unit) if args.risk else None
+        report = monthly_report(monthly, annual, risk, args.month, prefecture=args.prefecture, item=args.item,
+                                method=args.method, thresholds=args.thresholds, progress=step)
+        step(steps[-1])
+        path = report.to_html(args.output) if suffix == ".html" else report.to_excel(args.output)
+        bar.update(1)
+    print(f"report written: {Path(path).resolve()}")
+
+
 def cmd_items(args) -> None:
     table = pd.DataFrame([(i.key, i.zh, i.kind, "、".join(i.aliases)) for i in ITEMS.values()],
                          columns=["key", "中文", "kind", "aliases"])
@@ -145,6 +179,24 @@ def build_parser() -> argparse.ArgumentParser:
                           help="years used only to learn errors before scoring starts (default 5)")
     backtest.set_defaults(run=cmd_backtest)
 
+    report = commands.add_parser("report", help="the monthly report (HTML or Excel): projections and risk flags")
+    report.add_argument("--monthly", required=True, help="monthly table: .csv (UTF-8/GBK) or .xlsx")
+    report.add_argument("--annual", help="annual table (outturns, budgets)")
+    report.add_argument("--risk", help="county risk table (without it the report has no flags)")
+    report.add_argument("--month", required=True, help="the month reported on, YYYY-MM")
+    report.add_argument("--prefecture", help="report on this prefecture's counties (region code)")
+    report.add_argument("--item", default="gpb_revenue", help="item projected (default gpb_revenue)")
+    report.add_argument("--method", default="combination", choices=METHODS)
+    report.add_argument("--thresholds", help="a province's thresholds file (TOML) over the defaults")
+    report.add_argument("--unit", help="unit of the amounts if the files do not say (元/万元/亿元)")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.add_argument("-o", "--output", required=True, help="report.html or report.xlsx")
+    report.set_defaults(run=cmd_report)
+
+    from .risk.commands import add_commands
+
+    add_commands(commands)
+
     for sub, annual_required in ((forecast, False), (backtest, True)):
         sub.add_argument("monthly", help="monthly table: .csv (UTF-8/GBK) or .xlsx")
         sub.add_argument("--annual", required=annual_required, help="annual table (outturns, budgets)")
@@ -163,12 +215,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FiscalDataWarning)
+        warnings.simplefilter("always", ForecastWarning)
         try:
             args.run(args)
         except FiscalDataError as exc:
             print(f"fiscalmon: the input has problems; nothing was written.\n{exc}", file=sys.stderr)
             return EXIT_DATA_ERROR
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        except (FileNotFoundError, IsADirectoryError, PermissionError, ValueError) as exc:
+            # a missing file, or an argument the data cannot answer (a month or region not in it)
             print(f"fiscalmon: {exc}", file=sys.stderr)
             return EXIT_DATA_ERROR
         except Exception as exc:  # noqa: BLE001 - the command line shows a message, not a traceback
@@ -179,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         finally:
             for warning in caught:
-                if issubclass(warning.category, FiscalDataWarning):
+                if issubclass(warning.category, (FiscalDataWarning, ForecastWarning)):
                     print(f"note: {warning.message}", file=sys.stderr)
     return 0
 

@@ -26,14 +26,20 @@ LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "green": "�
 _CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str:
-    """Register the bundled CJK font with matplotlib (once) and return its family name."""
+def cjk_font_file() -> Path:
+    """Path of the bundled CJK font file (Noto Sans CJK SC, from the mplfonts package)."""
     import mplfonts
 
     path = Path(mplfonts.__file__).parent / "fonts" / _CJK_FONT_FILE
     if not path.exists():
         raise RuntimeError(f"the CJK font {path} is missing; reinstall fiscalmon (it depends on mplfonts)")
+    return path
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str:
+    """Register the bundled CJK font with matplotlib (once) and return its family name."""
+    path = cjk_font_file()
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
 
@@ -205,5 +211,73 @@ def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
         ax.set_xlabel("%")
         ax.set_title(f"{item_zh(rows['item'].iloc[0])}预算完成进度（截至{rows['as_of'].iloc[0]}，红色：慢于序时和历年同期）")
         ax.legend(fontsize=8, loc="lower right")
+        fig.tight_layout()
+    return fig
+
+
+def flag_grid(flags: pd.DataFrame):
+    """County × indicator grid coloured by level (red-level counties at the top).
+
+    Parameters
+    ----------
+    flags : ``fiscalmon.assess(...).flags`` (columns ``region``, ``indicator_zh``, ``level``)
+
+    Examples
+    --------
+    >>> fig = flag_grid(fiscalmon.assess(risk, month="2023-06").flags)   # doctest: +SKIP
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    levels = list(LEVEL_COLOURS)
+    codes = flags.assign(code=flags["level"].map({level: k for k, level in enumerate(levels)}))
+    grid = codes.pivot_table(index="region", columns="indicator_zh", values="code", aggfunc="min", sort=False)
+    grid = grid.loc[grid.min(axis=1).sort_values(kind="stable").index]
+    with chinese():
+        fig, ax = plt.subplots(figsize=(min(14, 1.2 + 0.55 * grid.shape[1]), max(3, 0.3 * grid.shape[0] + 2)))
+        ax.imshow(grid.to_numpy(dtype=float), cmap=ListedColormap([LEVEL_COLOURS[level] for level in levels]),
+                  vmin=-0.5, vmax=len(levels) - 0.5, aspect="auto")
+        ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=45, ha="right", fontsize=8)
+        ax.set_yticks(range(grid.shape[0]), grid.index, fontsize=8)
+        ax.set_xticks(np.arange(-0.5, grid.shape[1]), minor=True)
+        ax.set_yticks(np.arange(-0.5, grid.shape[0]), minor=True)
+        ax.grid(which="minor", color="white", linewidth=1)
+        ax.tick_params(which="minor", length=0)
+        ax.legend(handles=[Patch(color=LEVEL_COLOURS[level], label=LEVEL_ZH[level]) for level in levels],
+                  loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+        period = flags["period"].iloc[0] if "period" in flags and len(flags) else ""
+        ax.set_title(f"县市区预警指标等级 {period}")
+        fig.tight_layout()
+    return fig
+
+
+def indicator_trend(values: pd.DataFrame, region_code: str, indicator: str, bands: dict | None = None):
+    """The trend of one indicator for one county, month by month, with its threshold lines.
+
+    Parameters
+    ----------
+    values : one row per month with columns ``region_code, region, period, indicator, indicator_zh,
+        value, unit`` (for example ``fiscalmon.assess`` flags of several months stacked)
+    region_code, indicator : which county and indicator
+    bands : {level: threshold value}, optional, drawn as horizontal lines in the level's colour
+
+    Examples
+    --------
+    >>> fig = indicator_trend(history, "653122", "treasury_coverage")   # doctest: +SKIP
+    """
+    rows = values[(values["region_code"] == region_code) & (values["indicator"] == indicator)].sort_values("period")
+    if rows.empty:
+        raise ValueError(f"no values of {indicator!r} for region {region_code!r}")
+    with chinese():
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        ax.plot(rows["period"].astype(str), rows["value"], marker="o", color="#08519c")
+        for level, threshold in (bands or {}).items():
+            ax.axhline(threshold, color=LEVEL_COLOURS.get(level, "#555555"), linestyle="--", linewidth=1,
+                       label=f"{LEVEL_ZH.get(level, level)} {threshold:g}")
+        ax.set_ylabel(str(rows["unit"].iloc[0]))
+        ax.set_title(f"{rows['region'].iloc[0]} {rows['indicator_zh'].iloc[0]}")
+        ax.tick_params(axis="x", rotation=60, labelsize=7)
+        if bands:
+            ax.legend(fontsize=8)
         fig.tight_layout()
     return fig

@@ -1,0 +1,185 @@
+"""What the monthly report says, computed from the tables (no rendering here).
+
+:func:`monthly_report` projects every county's full year, assesses every county's risk flags, and
+sums them up the way leadership reads them: how many counties are behind time progress, how many
+are unlikely to make the budget, how many are red, what changed since last month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..forecast import forecast_full_year
+from ..schema import item_zh
+
+#: A county is "unlikely to make the budget" below this probability.
+UNLIKELY_P = 0.5
+LEVEL_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3, "not_assessed": 4}
+
+
+@dataclass
+class MonthlyReport:
+    """The month's projections and risk flags for one scope, ready to render.
+
+    Render it with :meth:`to_html` / :meth:`to_excel`, or show it in Jupyter (it has ``_repr_html_``).
+    """
+
+    month: pd.Period
+    scope: str
+    item: str
+    projections: pd.DataFrame
+    assessment: object | None
+    summary: dict
+    generated_at: str
+    scope_total: pd.DataFrame = field(default_factory=pd.DataFrame)
+    monthly: pd.DataFrame | None = field(default=None, repr=False)  # the scope's monthly figures, for charts
+
+    @property
+    def title(self) -> str:
+        return f"{self.scope}财政运行月度监测报告（{self.month.year}年1-{self.month.month}月）"
+
+    def _repr_html_(self) -> str:
+        from .render_html import render_fragment
+
+        return render_fragment(self)
+
+    def to_html(self, path) -> "Path":
+        """Write one self-contained HTML file (charts embedded, no network), whole or not at all."""
+        from .render_html import write_html
+
+        return write_html(self, path)
+
+    def to_excel(self, path) -> "Path":
+        """Write an Excel workbook: one sheet per section, real numbers, units in headers, levels coloured."""
+        from .render_excel import write_excel
+
+        return write_excel(self, path)
+
+
+def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, risk: pd.DataFrame | None = None,
+                   month=None, *, prefecture: str | None = None, item: str = "gpb_revenue",
+                   method: str = "combination", thresholds=None, run_time: dt.datetime | None = None,
+                   progress=None) -> MonthlyReport:
+    """Build the monthly report: projections, odds of the budget and risk flags, red-level counties first.
+
+    Parameters
+    ----------
+    monthly, annual, risk : canonical tables (``fiscalmon.read_monthly``, ``read_annual``, ``read_risk``);
+        amounts in 亿元. Without ``risk`` the report has no flags section.
+    month : 'YYYY-MM'
+        The month reported on (default: the latest in ``monthly``).
+    prefecture : region code, optional
+        Report on this prefecture's counties (by ``parent_code`` in the risk table); default: every
+        county in the risk table, or every region in ``monthly`` when there is no risk table.
+    item : item key projected (default 一般公共预算收入)
+    method : projection method (default the combination)
+    thresholds : passed to :func:`fiscalmon.assess`
+    run_time : datetime, optional
+        The run time stated in the report (default: now). Everything else depends only on the inputs.
+    progress : callable, optional
+        Called with a short description before each step (the command line's progress bar).
+
+    Examples
+    --------
+    >>> import fiscalmon
+    >>> report = fiscalmon.monthly_report(fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual(),
+    ...                                   fiscalmon.datasets.demo_risk(), "2023-06", prefecture="653100")  # doctest: +SKIP
+    >>> report.to_html("report.html")                                                                      # doctest: +SKIP
+    """
+    step = progress or (lambda _: None)
+    month = pd.Period(month, freq="M") if month is not None else monthly["period"].max()
+    counties, scope, total_code = _scope(monthly, risk, prefecture)
+
+    step("projecting the full year")
+    wanted = counties + ([total_code] if total_code else [])
+    projections = forecast_full_year(monthly, annual, as_of=month, method=method, items=item, regions=wanted)
+    scope_total = projections[projections["region_code"] == total_code] if total_code else projections.iloc[:0]
+    projections = projections[projections["region_code"].isin(counties)].reset_index(drop=True)
+
+    assessment = None
+    if risk is not None:
+        step("assessing risk flags")
+        from ..risk import assess
+
+        assessment = assess(risk[risk["region_code"].isin(counties)], month=str(month), thresholds=thresholds)
+        projections = _order_by_grade(projections, assessment)
+
+    summary = _summary(projections, assessment, month)
+    stamp = (run_time or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    shown = monthly[monthly["region_code"].isin(wanted) & (monthly["item"] == item)]
+    return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown)
+
+
+def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None]:
+    """(county codes, the scope's name, the code of the scope's own total row if the data have it)."""
+    if risk is not None:
+        units = risk.drop_duplicates("region_code")
+        if prefecture is not None:
+            units = units[units["parent_code"] == prefecture]
+            if units.empty:
+                raise ValueError(f"no county of prefecture {prefecture!r} in the risk table; parents there: "
+                                 f"{sorted(risk['parent_code'].dropna().unique())}")
+        counties = sorted(units["region_code"])
+    else:
+        counties = sorted(monthly["region_code"].unique())
+    if prefecture is None:
+        return counties, "全部地区", None
+    names = monthly.loc[monthly["region_code"] == prefecture, "region"]
+    return counties, (names.iloc[0] if len(names) else prefecture), (prefecture if len(names) else None)
+
+
+def _order_by_grade(projections: pd.DataFrame, assessment) -> pd.DataFrame:
+    grades = assessment.counties.set_index("region_code")
+    worst = grades[["computed_grade", "grade"]].apply(
+        lambda row: min(LEVEL_ORDER.get(g, 5) for g in row if isinstance(g, str)) if row.notna().any() else 5, axis=1)
+    order = projections["region_code"].map(worst).fillna(5)
+    return projections.assign(_order=order).sort_values(["_order", "p_attain"]).drop(columns="_order") \
+        .reset_index(drop=True)
+
+
+def _summary(projections: pd.DataFrame, assessment, month: pd.Period) -> dict:
+    p = projections
+    behind = (p["completion_pct"] < p["time_progress_pct"]) & (p["completion_pct"] < p["hist_progress_pct"])
+    summary = {
+        "counties": int(len(p)),
+        "item_zh": item_zh(p["item"].iloc[0]) if len(p) else "",
+        "time_progress_pct": float(month.month / 12 * 100),
+        "behind_both": int(behind.sum()),
+        "behind_time": int((p["completion_pct"] < p["time_progress_pct"]).sum()),
+        "with_budget": int(p["budget"].notna().sum()),
+        "unlikely": int((p["p_attain"] < UNLIKELY_P).sum()),
+        "unlikely_names": p.loc[p["p_attain"] < UNLIKELY_P].sort_values("p_attain")["region"].tolist(),
+        "behind_names": p.loc[behind, "region"].tolist(),
+    }
+    if assessment is not None:
+        counties = assessment.counties
+        summary.update({
+            "red_computed": int((counties["computed_grade"] == "red").sum()),
+            "red_official": int((counties["grade"] == "red").sum()),
+            "red_names": counties.loc[(counties["computed_grade"] == "red") | (counties["grade"] == "red"),
+                                      "region"].tolist(),
+            "changes": assessment.changes["change"].value_counts().to_dict() if len(assessment.changes) else {},
+        })
+    return summary
+
+
+def projection_table(report: MonthlyReport) -> pd.DataFrame:
+    """The projections section as shown (Chinese headers with units), one row per county."""
+    p = report.projections
+    return pd.DataFrame({
+        "地区编码": p["region_code"], "地区": p["region"],
+        "累计完成(亿元)": p["ytd"], "预算(亿元)": p["budget"], "预算完成率(%)": p["completion_pct"],
+        "序时进度(%)": p["time_progress_pct"], "历年同期进度(%)": p["hist_progress_pct"],
+        "全年预计(亿元)": p["point"], "80%区间下限(亿元)": p["lo80"], "80%区间上限(亿元)": p["hi80"],
+        "完成预算概率": p["p_attain"], "剩余月份需增长(%)": p["required_rest_growth_pct"],
+        "区间来源": p["interval_source"],
+    })
+
+
+def behind_mask(report: MonthlyReport) -> np.ndarray:
+    p = report.projections
+    return ((p["completion_pct"] < p["time_progress_pct"]) & (p["completion_pct"] < p["hist_progress_pct"])).to_numpy()

@@ -1,0 +1,86 @@
+"""The report as an Excel workbook: one sheet per section, real numbers, units in the headers,
+frozen header rows, and risk levels coloured by conditional formatting (so they stay coloured when
+an analyst edits a level)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .. import plot
+from ..io import atomic_write
+from . import sections
+from .build import MonthlyReport, projection_table
+
+_HEADER_FILL = PatternFill("solid", fgColor="ECEFF1")
+
+
+def _cell_value(value):
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _number_format(column: str) -> str | None:
+    if "概率" in column:
+        return "0%"
+    if "(%)" in column or "百分点" in column:
+        return "0.0"
+    if "亿元" in column or "(月)" in column or "(倍)" in column:
+        return "#,##0.00"
+    return None
+
+
+def _sheet(book: Workbook, title: str, table: pd.DataFrame, level_columns=()) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(list(table.columns))
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True), _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for record in table.itertuples(index=False):
+        values = [_cell_value(v) for v in record]
+        values = [plot.LEVEL_ZH.get(v, v) if c in level_columns else v for c, v in zip(table.columns, values)]
+        sheet.append(values)
+    for position, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(position)
+        fmt = _number_format(column)
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.number_format = fmt
+        width = max([len(str(column))] + [len(str(v)) for v in table[column].head(200)]) if len(table) else len(column)
+        sheet.column_dimensions[letter].width = min(40, max(8, width * 1.6))
+        if column in level_columns and len(table):
+            span = f"{letter}2:{letter}{len(table) + 1}"
+            for level, colour in plot.LEVEL_COLOURS.items():
+                sheet.conditional_formatting.add(span, CellIsRule(
+                    operator="equal", formula=[f'"{plot.LEVEL_ZH[level]}"'],
+                    fill=PatternFill("solid", fgColor=colour.lstrip("#"), bgColor=colour.lstrip("#"))))
+    sheet.freeze_panes = "C2" if len(table.columns) > 2 else "A2"
+
+
+def write_excel(report: MonthlyReport, path) -> Path:
+    book = Workbook()
+    summary = book.active
+    summary.title = "摘要"
+    for line in sections.summary_lines(report):
+        summary.append(line)
+    summary.column_dimensions["A"].width = 48
+    summary.column_dimensions["B"].width = 16
+    summary.freeze_panes = "A2"
+    _sheet(book, "收入预测", projection_table(report))
+    if report.assessment is not None:
+        titles = {"counties": "县市区汇总", "watch": "红色等级关注名单", "flags": "预警指标明细", "changes": "较上月变化"}
+        for name, table in sections.risk_tables(report, complete=True).items():
+            _sheet(book, titles[name], table, level_columns=sections.LEVEL_COLUMNS)
+    return atomic_write(path, lambda tmp: book.save(tmp))

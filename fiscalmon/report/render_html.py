@@ -1,0 +1,129 @@
+"""The report as one self-contained HTML file: Chinese first, charts embedded, every value escaped."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+from pathlib import Path
+
+import jinja2
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+
+from .. import plot
+from ..forecast import METHOD_ZH
+from ..io import atomic_write
+from . import sections
+from .build import MonthlyReport, behind_mask, projection_table
+
+_ENV = jinja2.Environment(loader=jinja2.PackageLoader("fiscalmon.report", "templates"),
+                          autoescape=True, keep_trailing_newline=True)
+
+
+def _png(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _format(value, column: str) -> tuple[str, str]:
+    """(text, css class) of one cell; numbers right-aligned, NaN as an empty cell."""
+    if isinstance(value, (float, np.floating, int, np.integer)) and not isinstance(value, bool):
+        if isinstance(value, (float, np.floating)) and math.isnan(value):
+            return "", "num"
+        if "概率" in column:
+            return f"{value:.0%}", "num"
+        if "(%)" in column or "百分点" in column:
+            return f"{value:.1f}", "num"
+        if isinstance(value, (int, np.integer)):
+            return str(value), "num"
+        return f"{value:,.2f}", "num"
+    return ("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)), ""
+
+
+def html_table(table: pd.DataFrame, level_columns=()) -> Markup:
+    """An escaped HTML table; cells of ``level_columns`` hold a level key shown as a coloured badge."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+    rows = []
+    for record in table.itertuples(index=False):
+        cells = []
+        for column, value in zip(table.columns, record):
+            if column in level_columns and isinstance(value, str):
+                label = plot.LEVEL_ZH.get(value, value)
+                cells.append(f'<td><span class="level {escape(value)}">{escape(label)}</span></td>')
+            else:
+                text, cls = _format(value, column)
+                cells.append(f'<td class="{cls}">{escape(text)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return Markup(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _projection_rows(report: MonthlyReport):
+    table = projection_table(report)
+    behind = behind_mask(report)
+    rows = []
+    for position, record in enumerate(table.itertuples(index=False)):
+        cells = []
+        for column, value in zip(table.columns, record):
+            text, cls = _format(value, column)
+            cells.append({"text": text, "cls": cls})
+        rows.append({"cells": cells, "behind": bool(behind[position])})
+    return {"columns": list(table.columns), "rows": rows}
+
+
+def _charts(report: MonthlyReport, monthly: pd.DataFrame | None) -> dict[str, list[dict]]:
+    charts = {"projection": [], "risk": []}
+    if len(report.projections):
+        charts["projection"].append({"alt": "预算完成进度与序时进度", "data": _png(plot.completion_vs_progress(report.projections))})
+    if monthly is not None and len(report.scope_total):
+        total = report.scope_total.iloc[0]
+        charts["projection"].append({"alt": f"{total['region']}全年预计", "data": _png(plot.fan_chart(total, monthly))})
+    if report.assessment is not None and len(report.assessment.flags):
+        charts["risk"].append({"alt": "县市区预警指标等级", "data": _png(plot.flag_grid(report.assessment.flags))})
+    return charts
+
+
+def render_body(report: MonthlyReport, monthly: pd.DataFrame | None = None) -> str:
+    tables = {}
+    if report.assessment is not None:
+        tables = {name: html_table(table, level_columns=sections.LEVEL_COLUMNS)
+                  for name, table in sections.risk_tables(report).items()}
+    return _ENV.get_template("body.html.j2").render(
+        r=report, s=report.summary, projection=_projection_rows(report), charts=_charts(report, monthly),
+        tables=tables, notes=sections.notes(report), method_zh=METHOD_ZH.get(report.projections["method"].iloc[0], "")
+        if len(report.projections) else "")
+
+
+def render_fragment(report: MonthlyReport) -> str:
+    """The report body for Jupyter: styled, without the document wrapper."""
+    css = _ENV.loader.get_source(_ENV, "report.css")[0]
+    return f"<style>{css}</style>" + render_body(report, report.monthly)
+
+
+def embedded_font(text: str) -> str:
+    """A WOFF subset of the CJK font with just the characters of ``text``, as a base64 data URI, so
+    the page shows its Chinese on any machine without fonts or network (a few tens of kB)."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff"
+    font = subset.load_font(str(plot.cjk_font_file()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    return "data:font/woff;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def write_html(report: MonthlyReport, path) -> Path:
+    body = render_body(report, report.monthly)
+    text = re.sub(r"<[^>]+>|data:[^\"]+", "", body) + report.title
+    document = _ENV.get_template("report.html.j2").render(title=report.title, body=Markup(body),
+                                                          font=embedded_font(text))
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(document, encoding="utf-8"))

@@ -1,0 +1,485 @@
+"""The monthly risk assessment: flags for every county × indicator, county grades, changes, watch list.
+
+:func:`assess` is the one entry point: it checks its arguments, evaluates the indicators registered in
+:data:`fiscalmon.risk.indicators.INDICATORS` for the month and the month before, grades them with the
+thresholds in force (:mod:`fiscalmon.risk.thresholds`) and returns an :class:`Assessment`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from string import Formatter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .indicators import CHANGE_ZH, INDICATORS, LEVEL_RANK, LEVEL_ZH, TREASURY_WINDOW_MONTHS, compute, prepare
+from .thresholds import BandSet, Thresholds, load_thresholds, province_of
+
+__all__ = ["Assessment", "assess", "FLAG_COLUMNS", "COUNTY_COLUMNS", "CHANGE_COLUMNS", "WATCH_COLUMNS"]
+
+FLAG_COLUMNS = ["region_code", "region", "parent_code", "period", "indicator", "indicator_zh", "value", "unit",
+                "level", "band", "message", "threshold_source", "basis"]
+COUNTY_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", "computed_grade", "red_level",
+                  "red_level_basis", "n_red", "n_orange", "n_yellow", "n_green", "n_not_assessed", "worst_indicators"]
+CHANGE_COLUMNS = ["region_code", "region", "parent_code", "indicator", "indicator_zh", "previous_period",
+                  "previous_level", "level", "previous_value", "value", "change", "change_zh"]
+WATCH_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", "computed_grade", "red_level_basis",
+                 "cash_basis", "treasury_cash", "treasury_coverage", "wage_arrears", "debt_service_next3m",
+                 "due_total", "cash_after", "sanbao_monthly", "sanbao_months_after", "note"]
+
+_CASH_BASIS_ZH = {"usable": "可用库款", "balance": "月末库款余额"}
+_CHANGE_ORDER = {"new": 0, "worsened": 1, "improved": 2, "cleared": 3, "not_compared": 4, "unchanged": 5}
+
+
+@dataclass
+class Assessment:
+    """The result of :func:`assess` for one month; every table has red-level counties first.
+
+    Attributes
+    ----------
+    month : Period
+    flags : DataFrame
+        One row per county × indicator (:data:`FLAG_COLUMNS`): the value in ``unit``, the ``level``
+        (green/yellow/orange/red/not_assessed), the ``band`` it fell in, a Chinese ``message`` quoting
+        the numbers, the ``threshold_source`` ([tag] source, effective date, file) and the ``basis``
+        (cash basis and months averaged, or 序时进度).
+    counties : DataFrame
+        One row per county (:data:`COUNTY_COLUMNS`): official ``grade`` beside the ``computed_grade``
+        (the worst level among the county's assessed indicators; ``not_assessed`` if none was), the
+        number of indicators at each level, whether it is red-level (``official``, ``computed``, ``both``).
+    changes : DataFrame
+        One row per county × indicator against the county's previous month in the table
+        (:data:`CHANGE_COLUMNS`): new, worsened, improved, cleared, unchanged, or not_compared (not
+        assessed in one of the two months, and not flagged now).
+    watch : DataFrame
+        Red-level counties (:data:`WATCH_COLUMNS`), amounts in 亿元: treasury cash on its basis against
+        wage arrears and debt service due in the next three months, what is left, and how many months
+        of 三保 (budget ÷ 12) that covers.
+    thresholds : Thresholds
+        The thresholds used.
+    """
+
+    month: pd.Period
+    flags: pd.DataFrame
+    counties: pd.DataFrame
+    changes: pd.DataFrame
+    watch: pd.DataFrame
+    thresholds: Thresholds = field(repr=False)
+
+    def grade_table(self) -> pd.DataFrame:
+        """Counties by computed grade (rows) and official grade (columns), with totals."""
+        order = ["red", "orange", "yellow", "green", "not_assessed"]
+        official = self.counties["grade"].fillna("none")
+        table = pd.crosstab(self.counties["computed_grade"], official, margins=True, margins_name="total")
+        rows = [r for r in order if r in table.index] + ["total"]
+        columns = [c for c in [*order, "none"] if c in table.columns] + ["total"]
+        return table.reindex(index=rows, columns=columns, fill_value=0)
+
+
+# ---- argument checks ---------------------------------------------------------------------------
+
+def _check_table(risk_table) -> pd.DataFrame:
+    if not isinstance(risk_table, pd.DataFrame):
+        raise TypeError("risk_table must be a pandas DataFrame, the canonical risk table "
+                        f"(fiscalmon.read_risk or fiscalmon.datasets.demo_risk); got {type(risk_table).__name__}")
+    lacking = [c for c in ("region_code", "period") if c not in risk_table.columns]
+    if lacking:
+        raise ValueError(f"risk_table lacks column(s) {lacking}; it needs region_code and period and any of the "
+                         "indicator columns of docs/data-format.md (Risk). Read files with fiscalmon.read_risk.")
+    table = risk_table.copy()
+    try:
+        table["period"] = pd.PeriodIndex(table["period"], freq="M")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"risk_table['period'] must hold months such as '2023-06' ({exc})") from None
+    table["region_code"] = table["region_code"].astype(str)
+    for name in ("region", "parent_code", "grade"):
+        if name not in table:
+            table[name] = None
+    repeated = table[table.duplicated(["region_code", "period"], keep=False)]
+    if len(repeated):
+        pairs = sorted({f"{c} {p}" for c, p in zip(repeated["region_code"], repeated["period"].astype(str))})
+        raise ValueError(f"risk_table must have one row per region_code × period; repeated: {', '.join(pairs[:5])}"
+                         + (" …" if len(pairs) > 5 else ""))
+    return table
+
+
+def _check_month(month, table: pd.DataFrame) -> pd.Period:
+    if isinstance(month, pd.Period):
+        period = month.asfreq("M")
+    elif isinstance(month, str) and re.fullmatch(r"\s*\d{4}-\d{2}\s*", month):
+        try:
+            period = pd.Period(month.strip(), freq="M")
+        except ValueError:
+            period = None
+        if period is None or not 1 <= int(month.strip()[5:]) <= 12:
+            raise ValueError(f"month must be 'YYYY-MM' with a month 01–12 (e.g. '2023-06'); got {month!r}")
+    else:
+        raise ValueError(f"month must be 'YYYY-MM' (e.g. '2023-06') or a pandas Period; got {month!r}")
+    months = table["period"].dropna()
+    if not (months == period).any():
+        span = f"{months.min()} … {months.max()}" if len(months) else "no months at all"
+        raise ValueError(f"month {str(period)!r} is not in risk_table; it has {span}")
+    return period
+
+
+def _check_thresholds(thresholds) -> Thresholds:
+    if thresholds is None:
+        return load_thresholds()
+    if isinstance(thresholds, Thresholds):
+        return thresholds
+    if isinstance(thresholds, (str, Path)):
+        return load_thresholds(thresholds)
+    raise TypeError("thresholds must be None (the shipped defaults), a Thresholds from load_thresholds(), or the "
+                    f"path of a thresholds TOML file; got {type(thresholds).__name__}")
+
+
+def _with_regions(table: pd.DataFrame, regions) -> pd.DataFrame:
+    if regions is None:
+        return table
+    if not isinstance(regions, pd.DataFrame) or "region_code" not in regions:
+        raise TypeError("regions must be None or a canonical regions table with region_code (and region, "
+                        f"parent_code, grade), as fiscalmon.read_regions returns; got {type(regions).__name__}")
+    info = regions.drop_duplicates("region_code").set_index(regions.drop_duplicates("region_code")["region_code"]
+                                                             .astype(str))
+    for name in ("region", "parent_code", "grade"):
+        if name in info:
+            table[name] = table[name].where(table[name].notna(), table["region_code"].map(info[name]))
+    return table
+
+
+# ---- grading -----------------------------------------------------------------------------------
+
+class _Graded:
+    """Levels, band texts and sources for rows × indicators, filled band set by band set."""
+
+    def __init__(self, n: int):
+        shape = (n, len(INDICATORS))
+        self.level = np.full(shape, "not_assessed", dtype=object)
+        self.band = np.full(shape, "", dtype=object)
+        self.label = np.full(shape, "", dtype=object)
+        self.relation = np.full(shape, "", dtype=object)
+        self.source = np.full(shape, "", dtype=object)
+        self.set_id = np.full(shape, -1, dtype=int)   # index into .sets; -1: no thresholds apply
+        self.sets: list[BandSet] = []
+
+    def rank(self) -> np.ndarray:
+        """Severity of each level (red 3 … green 0, not_assessed −1)."""
+        return _rank(self.level)
+
+
+def _rank(levels: np.ndarray) -> np.ndarray:
+    flat = np.asarray(levels, dtype=object).ravel().astype(str)
+    unique, inverse = np.unique(flat, return_inverse=True)
+    return np.array([LEVEL_RANK.get(level, -1) for level in unique], dtype=int)[inverse].reshape(np.shape(levels))
+
+
+def _band_arrays(bands: BandSet) -> dict[str, np.ndarray]:
+    """Per band of a set (plus a last slot for NaN), the texts a flag carries."""
+    return {
+        "level": np.array([b.level for b in bands.bands] + ["not_assessed"], dtype=object),
+        "band": np.array([f"{b.interval(bands.closed)} {b.label}".strip() for b in bands.bands] + [""],
+                         dtype=object),
+        "label": np.array([b.label for b in bands.bands] + [""], dtype=object),
+        "relation": np.array([b.relation_zh(bands.closed) for b in bands.bands] + [""], dtype=object),
+        "source": np.array([f"[{b.tag}] {b.source}（生效{b.effective.isoformat()}；{bands.origin}）"
+                            for b in bands.bands] + [""], dtype=object),
+    }
+
+
+def _grade(rows: pd.DataFrame, values: pd.DataFrame, thresholds: Thresholds) -> _Graded:
+    graded = _Graded(len(rows))
+    codes = rows["region_code"].to_numpy(dtype=object)
+    unique_codes, code_index = np.unique(codes, return_inverse=True)
+    province = np.array([province_of(c) or "" for c in unique_codes], dtype=object)[code_index]
+    keys = pd.DataFrame({"province": province, "period": rows["period"].array.asi8})
+    cache: dict[int, dict] = {}
+    table = values[list(INDICATORS)].to_numpy()
+    for (province, ordinal), positions in keys.groupby(["province", "period"]).indices.items():
+        day = pd.Period(ordinal=ordinal, freq="M").end_time.date()
+        for k, key in enumerate(INDICATORS):
+            bands = thresholds.resolve(key, province or None, day)
+            if bands is None:
+                continue
+            if id(bands) not in cache:
+                cache[id(bands)] = (len(graded.sets), _band_arrays(bands))
+                graded.sets.append(bands)
+            number, arrays = cache[id(bands)]
+            index = bands.classify(table[positions, k])
+            for name, array in arrays.items():
+                getattr(graded, name)[positions, k] = array[index]
+            graded.set_id[positions, k] = number
+    return graded
+
+
+# ---- messages ----------------------------------------------------------------------------------
+
+def _fmt(value: float, bounds: tuple[float, ...] = ()) -> str:
+    """Two decimals, more when two decimals would look equal to a nearby bound the value is not on."""
+    for decimals in (2, 4, 6):
+        text = f"{value:.{decimals}f}"
+        if not any(b != value and abs(b - value) < 0.5 * 10 ** -decimals for b in bounds if np.isfinite(b)):
+            return text
+    return f"{value:.9g}"
+
+
+class _Texts:
+    """Renders ``str.format`` templates over every row at once: each field is formatted once per column."""
+
+    def __init__(self, rows: pd.DataFrame):
+        self.rows, self.n, self.fields = rows, len(rows), {}
+
+    def field(self, name: str, spec: str) -> np.ndarray:
+        if (name, spec) not in self.fields:
+            column = self.rows[name]
+            if pd.api.types.is_float_dtype(column.dtype):
+                numbers = column.to_numpy(dtype=float)
+                text = np.array([format(v, spec) for v in np.nan_to_num(numbers).tolist()], dtype=object)
+                text[np.isnan(numbers)] = ""
+            else:
+                text = np.array([format(v, spec) if isinstance(v, str) else "" for v in column.tolist()], dtype=object)
+            self.fields[name, spec] = text
+        return self.fields[name, spec]
+
+    def render(self, template: str) -> np.ndarray:
+        text = np.full(self.n, "", dtype=object)
+        for literal, name, spec, _ in Formatter().parse(template):
+            text = text + literal if literal else text
+            if name is not None:
+                text = text + self.field(name, spec or "")
+        return text
+
+
+def _value_texts(values: np.ndarray, set_id: np.ndarray, sets: list[BandSet]) -> np.ndarray:
+    """Values with two decimals, more where two would look equal to a bound of the row's bands."""
+    text = np.array([f"{v:.2f}" for v in values.tolist()], dtype=object)
+    for number in np.unique(set_id[set_id >= 0]):
+        rows = np.flatnonzero(set_id == number)
+        cuts = sets[number].cuts
+        if not len(cuts) or not len(rows):
+            continue
+        v = values[rows][:, None]
+        near = ((np.abs(v - cuts[None, :]) < 0.005) & (v != cuts[None, :])).any(axis=1)
+        for i in rows[near]:
+            text[i] = _fmt(values[i], tuple(cuts))
+    return text
+
+
+def _messages(rows: pd.DataFrame, values: pd.DataFrame, missing: pd.DataFrame, graded: _Graded) -> np.ndarray:
+    texts = _Texts(rows)
+    out = np.empty((len(rows), len(INDICATORS)), dtype=object)
+    for k, (key, ind) in enumerate(INDICATORS.items()):
+        value, absent, set_id = values[key].to_numpy(), missing[key].to_numpy(dtype=object), graded.set_id[:, k]
+        has_sets = set_id >= 0
+        finite = np.isfinite(value)
+        infinite = texts.render(ind.infinite_zh) if ind.infinite_zh else "无穷大"
+        head = np.where(np.isinf(value), ind.zh + "：" + infinite,
+                        ind.zh + _value_texts(np.where(finite, value, 0.0), set_id, graded.sets) + ind.unit)
+        label = graded.label[:, k]
+        text = head + "，" + graded.relation[:, k] + np.where(label != "", "（" + label + "）", "")
+        if ind.detail:
+            text = text + "；" + texts.render(ind.detail)
+        out[:, k] = np.select(
+            [absent != "", ~has_sets, np.isnan(value)],
+            [ind.zh + "未评估：缺少" + absent, np.full(len(rows), ind.zh + "未评估：没有适用的阈值", dtype=object),
+             np.full(len(rows), f"{ind.zh}未评估：无法计算（{ind.undefined_zh or '数据不足'}）", dtype=object)],
+            text)
+    return out
+
+
+def _basis(rows: pd.DataFrame) -> dict[str, np.ndarray]:
+    cash = rows["cash_basis_zh"].to_numpy(dtype=object)
+    months = rows["outflow_months"].to_numpy()
+    short = f"（不足{TREASURY_WINDOW_MONTHS}个月）"
+    window = np.array([f"近{m:.0f}个月平均流出" + (short if m < TREASURY_WINDOW_MONTHS else "")
+                       if m > 0 else "" for m in months], dtype=object)
+    progress = np.array([f"序时进度{t:.2f}%" for t in rows["time_progress_pct"]], dtype=object)
+    return {"treasury_coverage": np.where(cash != "", cash + "；" + window, ""),
+            "debt_service_coverage": cash, "sanbao_progress": progress, "debt_service_progress": progress}
+
+
+# ---- the entry point ---------------------------------------------------------------------------
+
+def assess(risk_table: pd.DataFrame, month, thresholds=None, regions: pd.DataFrame | None = None) -> Assessment:
+    """Grade every county's risk indicators for one month against the thresholds in force.
+
+    Parameters
+    ----------
+    risk_table : DataFrame
+        The canonical risk table (:func:`fiscalmon.read_risk`): one row per county × month, amounts in
+        亿元, every indicator column optional. The months before ``month`` are used for the trailing
+        treasury outflow (up to 12) and for the changes since the previous month.
+    month : str 'YYYY-MM' or Period
+        The month to assess; it must be in the table.
+    thresholds : None, Thresholds or path
+        None for the shipped defaults, a :class:`Thresholds` (:func:`load_thresholds`), or the path of
+        a province's thresholds TOML file (loaded over the defaults).
+    regions : DataFrame, optional
+        A regions table (:func:`fiscalmon.read_regions`) filling names, parents and official grades the
+        risk table lacks.
+
+    Returns
+    -------
+    Assessment
+        ``flags``, ``counties``, ``changes`` and ``watch`` tables, red-level counties first.
+
+    Examples
+    --------
+    >>> import fiscalmon
+    >>> result = assess(fiscalmon.datasets.demo_risk(), "2023-06")
+    >>> result.counties[["region", "grade", "computed_grade"]].head(2)      # doctest: +SKIP
+    >>> result.flags.query("region_code == '653122' and level == 'red'")   # doctest: +SKIP
+    """
+    table = _check_table(risk_table)
+    month = _check_month(month, table)
+    thresholds = _check_thresholds(thresholds)
+    table = _with_regions(table, regions)
+
+    counties = table.loc[table["period"] == month, "region_code"]
+    table = table[table["region_code"].isin(counties) & (table["period"] <= month)].sort_values(["region_code", "period"])
+    earlier = table[table["period"] < month].drop_duplicates("region_code", keep="last")
+    first_needed = (earlier["period"].min() if len(earlier) else month) - (TREASURY_WINDOW_MONTHS - 1)
+    frame = prepare(table[table["period"] >= first_needed].reset_index(drop=True))
+    frame["cash_basis_zh"] = frame["cash_basis"].map(_CASH_BASIS_ZH).fillna("")
+    frame["short_window_zh"] = np.where(frame["outflow_months"] < TREASURY_WINDOW_MONTHS,
+                                        f"（不足{TREASURY_WINDOW_MONTHS}个月）", "")
+
+    now = frame[frame["period"] == month].reset_index(drop=True)
+    before = frame.merge(earlier[["region_code", "period"]], on=["region_code", "period"]).reset_index(drop=True)
+    values, missing = compute(now)
+    graded = _grade(now, values, thresholds)
+    summary = _counties(now, graded)
+    rank = pd.Series(np.arange(len(summary)), index=summary["region_code"].to_numpy())
+    order = np.argsort(rank.loc[now["region_code"]].to_numpy(), kind="stable")
+
+    flags = _flags(now, values, missing, graded).iloc[_long_order(order)].reset_index(drop=True)
+    previous_values, _ = compute(before)
+    previous = _grade(before, previous_values, thresholds)
+    changes = _changes(now, values, graded, before, previous_values, previous)
+    changes = changes.assign(_rank=rank.loc[changes["region_code"]].to_numpy(),
+                             _change=changes["change"].map(_CHANGE_ORDER))
+    changes = changes.sort_values(["_rank", "_change"], kind="stable").drop(columns=["_rank", "_change"])
+    watch = _watch(now.iloc[order], summary.set_index("region_code"), values.iloc[order])
+    return Assessment(month, flags, summary.reset_index(drop=True), changes.reset_index(drop=True),
+                      watch.reset_index(drop=True), thresholds)
+
+
+def _long_order(order: np.ndarray) -> np.ndarray:
+    k = len(INDICATORS)
+    return (order[:, None] * k + np.arange(k)[None, :]).ravel()
+
+
+def _flags(now, values, missing, graded) -> pd.DataFrame:
+    n, k = len(now), len(INDICATORS)
+    basis = np.full((n, k), "", dtype=object)
+    texts = _basis(now)
+    for j, key in enumerate(INDICATORS):
+        if key in texts:
+            basis[:, j] = texts[key]
+    level = graded.level
+    return pd.DataFrame({
+        **{name: np.repeat(now[name].to_numpy(), k) for name in ("region_code", "region", "parent_code")},
+        "period": now["period"].array.repeat(k),
+        "indicator": np.tile(list(INDICATORS), n),
+        "indicator_zh": np.tile([i.zh for i in INDICATORS.values()], n),
+        "value": values.to_numpy().ravel(),
+        "unit": np.tile([i.unit for i in INDICATORS.values()], n),
+        "level": level.ravel(),
+        "band": np.where(level == "not_assessed", "", graded.band).ravel(),
+        "message": _messages(now, values, missing, graded).ravel(),
+        "threshold_source": np.where(level == "not_assessed", "", graded.source).ravel(),
+        "basis": np.where(level == "not_assessed", "", basis).ravel(),
+    }, columns=FLAG_COLUMNS)
+
+
+def _counties(now: pd.DataFrame, graded: _Graded) -> pd.DataFrame:
+    level = graded.level
+    counts = {name: (level == name).sum(axis=1) for name in ("red", "orange", "yellow", "green", "not_assessed")}
+    ranks = graded.rank()
+    worst = ranks.max(axis=1)
+    by_rank = {v: k for k, v in LEVEL_RANK.items()}
+    computed = np.array([by_rank[r] for r in worst], dtype=object)
+    names = np.array([i.zh for i in INDICATORS.values()], dtype=object)
+    worst_names = ["、".join(names[ranks[i] == worst[i]]) if worst[i] > 0 else "" for i in range(len(now))]
+    official = now["grade"].to_numpy(dtype=object)
+    is_official, is_computed = official == "red", computed == "red"
+    basis = np.select([is_official & is_computed, is_official, is_computed], ["both", "official", "computed"], "")
+    summary = pd.DataFrame({
+        "region_code": now["region_code"], "region": now["region"], "parent_code": now["parent_code"],
+        "period": now["period"], "grade": official, "computed_grade": computed,
+        "red_level": is_official | is_computed, "red_level_basis": basis,
+        "n_red": counts["red"], "n_orange": counts["orange"], "n_yellow": counts["yellow"], "n_green": counts["green"],
+        "n_not_assessed": counts["not_assessed"], "worst_indicators": worst_names,
+    }, columns=COUNTY_COLUMNS)
+    official_rank = pd.Series(official).map(LEVEL_RANK).fillna(-2).to_numpy()
+    keys = pd.DataFrame({"a": ~summary["red_level"].to_numpy(), "b": -worst, "c": -official_rank,
+                         "d": -counts["red"], "e": -counts["orange"], "f": -counts["yellow"],
+                         "g": summary["region_code"].to_numpy()})
+    return summary.iloc[keys.sort_values(list("abcdefg"), kind="stable").index].reset_index(drop=True)
+
+
+def _changes(now, values, graded, before, previous_values, previous) -> pd.DataFrame:
+    k = len(INDICATORS)
+    position = pd.Series(np.arange(len(before)), index=before["region_code"].to_numpy())
+    match = position.reindex(now["region_code"]).to_numpy()
+    has = ~np.isnan(match)
+    at = np.where(has, match, 0).astype(int)
+    prev_level = np.where(has[:, None], previous.level[at], "none") if len(before) else np.full((len(now), k), "none")
+    prev_value = (np.where(has[:, None], previous_values.to_numpy()[at], np.nan) if len(before)
+                  else np.full((len(now), k), np.nan))
+    prev_period = (np.where(has, before["period"].astype(str).to_numpy()[at], "") if len(before)
+                   else np.full(len(now), ""))
+    cur, old = graded.rank(), _rank(prev_level)
+    change = np.select(
+        [graded.level == prev_level, (cur > 0) & (old <= 0), (cur > 0) & (old > 0) & (cur > old),
+         (cur > 0) & (old > 0) & (cur < old), (cur == 0) & (old > 0)],
+        ["unchanged", "new", "worsened", "improved", "cleared"], "not_compared")
+    n = len(now)
+    return pd.DataFrame({
+        **{name: np.repeat(now[name].to_numpy(), k) for name in ("region_code", "region", "parent_code")},
+        "indicator": np.tile(list(INDICATORS), n), "indicator_zh": np.tile([i.zh for i in INDICATORS.values()], n),
+        "previous_period": np.repeat(prev_period, k), "previous_level": prev_level.ravel(),
+        "level": graded.level.ravel(), "previous_value": prev_value.ravel(), "value": values.to_numpy().ravel(),
+        "change": change.ravel(), "change_zh": pd.Series(change.ravel()).map(CHANGE_ZH).to_numpy(),
+    }, columns=CHANGE_COLUMNS)
+
+
+def _watch(now: pd.DataFrame, summary: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    info = summary.loc[now["region_code"]]
+    red = info["red_level"].to_numpy()
+    rows, info, coverage = now[red], info[red], values["treasury_coverage"].to_numpy()[red]
+    cash = rows["cash"].to_numpy()
+    arrears, due = rows["wage_arrears"].to_numpy(), rows["debt_service_next3m"].to_numpy()
+    total = np.where(np.isnan(arrears) & np.isnan(due), np.nan, np.nan_to_num(arrears) + np.nan_to_num(due))
+    after = cash - total
+    monthly = rows["sanbao_budget"].to_numpy() / 12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        months_after = np.where(monthly > 0, after / monthly, np.nan)
+    notes, bases = [], rows["cash_basis"].to_numpy(dtype=object)
+    for i in range(len(rows)):
+        basis = _CASH_BASIS_ZH.get(bases[i], "库款")
+        parts = [f"{basis}{_amount(cash[i])}", f"欠发工资{_amount(arrears[i])}",
+                 f"未来三个月到期还本付息{_amount(due[i])}，合计{_amount(total[i])}"]
+        text = "；".join(parts)
+        if not np.isnan(after[i]):
+            short = after[i] < 0
+            text += f"；支付后{'缺' if short else '余'}{abs(after[i]):.2f}亿元"
+            if not np.isnan(months_after[i]):
+                text += (f"，{'缺口相当于' if short else '约合'}{abs(months_after[i]):.1f}个月三保支出"
+                         f"（三保预算{monthly[i] * 12:.2f}亿元÷12）")
+        notes.append(text + "。")
+    return pd.DataFrame({
+        "region_code": rows["region_code"].to_numpy(), "region": rows["region"].to_numpy(),
+        "parent_code": rows["parent_code"].to_numpy(), "period": rows["period"].to_numpy(),
+        "grade": info["grade"].to_numpy(), "computed_grade": info["computed_grade"].to_numpy(),
+        "red_level_basis": info["red_level_basis"].to_numpy(),
+        "cash_basis": rows["cash_basis"].to_numpy(), "treasury_cash": cash, "treasury_coverage": coverage,
+        "wage_arrears": arrears, "debt_service_next3m": due, "due_total": total, "cash_after": after,
+        "sanbao_monthly": monthly, "sanbao_months_after": months_after, "note": notes,
+    }, columns=WATCH_COLUMNS)
+
+
+def _amount(value: float) -> str:
+    return "未报" if np.isnan(value) else f"{value:.2f}亿元"

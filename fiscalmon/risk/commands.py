@@ -1,0 +1,162 @@
+"""The ``fiscalmon flags`` and ``fiscalmon thresholds`` commands.
+
+:func:`add_commands` registers them on the main parser's subparsers; ``fiscalmon.cli.main`` runs
+``args.run(args)`` and turns a :class:`~fiscalmon.errors.FiscalDataError` into exit status 2.
+Bad input (a file, a month, a thresholds file) is reported as located problems, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import FiscalDataError, Problem
+from ..io import atomic_write, read_risk
+from .assess import assess
+from .indicators import CHANGE_ZH
+from .thresholds import load_thresholds
+
+__all__ = ["add_commands", "cmd_flags", "cmd_thresholds"]
+
+_TABLES = ("flags", "counties", "changes", "watch")
+
+
+def add_commands(subparsers) -> None:
+    """Register ``flags`` and ``thresholds`` on an argparse subparsers object.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="fiscalmon")
+    >>> add_commands(parser.add_subparsers(dest="command", required=True))
+    >>> parser.parse_args(["flags", "risk.csv", "--month", "2023-06"]).month
+    '2023-06'
+    """
+    flags = subparsers.add_parser(
+        "flags", help="risk flags of every county for one month, red-level counties first",
+        description="Grade every county's 三保, debt, treasury cash and temporary-advance indicators for one "
+                    "month against the thresholds in force, with a Chinese message quoting the numbers.")
+    flags.add_argument("risk_table", help="county risk table: .csv (UTF-8/GBK) or .xlsx (docs/data-format.md, Risk)")
+    flags.add_argument("--month", required=True, help="month to assess, YYYY-MM")
+    flags.add_argument("--thresholds", help="a province's thresholds TOML file, over the shipped defaults")
+    flags.add_argument("--table", choices=_TABLES,
+                       help="print only this table (default: a report of all four; with --format csv, flags)")
+    flags.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    flags.add_argument("--unit", help="unit of the amounts if the file does not say (元/万元/亿元)")
+    flags.add_argument("--format", choices=("table", "csv"), default="table")
+    flags.add_argument("-o", "--output", help="write to this file instead of the screen")
+    flags.set_defaults(run=cmd_flags)
+
+    thresholds = subparsers.add_parser(
+        "thresholds", help="every risk threshold in force, with its unit, date, source and confidence tag",
+        description="Print the shipped default thresholds (and a province's file over them), one row per band.")
+    thresholds.add_argument("--thresholds", help="a province's thresholds TOML file, over the shipped defaults")
+    thresholds.add_argument("--month", help="only the bands in force in this month, YYYY-MM")
+    thresholds.add_argument("--province", help="with --month: the province (GB/T 2260 code such as 650000)")
+    thresholds.add_argument("--format", choices=("table", "csv"), default="table")
+    thresholds.add_argument("-o", "--output", help="write to this file instead of the screen")
+    thresholds.set_defaults(run=cmd_thresholds)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print, or write whole to a file (never half-written)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    path = atomic_write(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def _render(table: pd.DataFrame, fmt: str) -> str:
+    table = table.copy()
+    for name in table.columns:
+        if isinstance(table[name].dtype, pd.PeriodDtype):
+            table[name] = table[name].astype(str)
+    if fmt == "csv":
+        return table.to_csv(index=False, float_format="%.8g")
+    if table.empty:
+        return "(none)\n"
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
+                           "display.max_colwidth", 400, "display.unicode.east_asian_width", True):
+        return table.to_string(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="") + "\n"
+
+
+def _month(text: str, label: str, column: str) -> pd.Period:
+    if not re.fullmatch(r"\d{4}-\d{2}", text.strip()) or not 1 <= int(text.strip()[5:]) <= 12:
+        raise FiscalDataError([Problem(label, None, column, text, "a month YYYY-MM such as 2023-06",
+                                       "Write the month as four digits, a hyphen and two digits.")])
+    return pd.Period(text.strip(), freq="M")
+
+
+def cmd_flags(args) -> None:
+    label = Path(args.risk_table).name
+    month = _month(args.month, "--month", "--month")
+    thresholds = load_thresholds(args.thresholds)
+    table = read_risk(args.risk_table, sheet=args.sheet, unit=args.unit)
+    months = table["period"].dropna()
+    if not (months == month).any():
+        span = f"{months.min()} … {months.max()}" if len(months) else "no months"
+        raise FiscalDataError([Problem(label, None, "period", str(month), f"a month in the table ({span})",
+                                       "Pass --month with a month the table covers.")])
+    result = assess(table, month, thresholds)
+    if args.table or args.format == "csv":
+        chosen = getattr(result, args.table or "flags")
+        _emit(_render(chosen, args.format), args.output)
+        return
+    _emit(_report(result, label, args.thresholds), args.output)
+
+
+def _report(result, label: str, thresholds_file: str | None) -> str:
+    counties, flags, changes = result.counties, result.flags, result.changes
+    red = counties[counties["red_level"]]
+    source = "the shipped defaults" + (f" with {Path(thresholds_file).name} over them" if thresholds_file else "")
+    head = [
+        f"Risk flags for {result.month} from {label}: {len(counties)} counties × {flags['indicator'].nunique()} "
+        f"indicators; thresholds: {source} (fiscalmon thresholds lists them with their sources).",
+        "Computed grade = the worst level among a county's assessed indicators (not_assessed if none was). "
+        f"Red-level counties (official or computed): {len(red)}.",
+        "",
+        "Counties, red-level first:",
+    ]
+    shown = counties.drop(columns=["period", "red_level"])
+    watch = result.watch[["region_code", "region", "grade", "computed_grade", "cash_basis", "treasury_cash",
+                          "wage_arrears", "debt_service_next3m", "due_total", "cash_after", "sanbao_months_after"]]
+    flagged = flags[~flags["level"].isin(["green"])][["region_code", "region", "indicator_zh", "level", "message"]]
+    moved = changes[~changes["change"].isin(["unchanged"])]
+    counts = changes["change"].value_counts()
+    tally = ", ".join(f"{name} {counts.get(name, 0)}" for name in CHANGE_ZH)
+    parts = [
+        "\n".join(head), _render(shown, "table"),
+        "Watch list (red-level counties; 亿元): treasury cash against wage arrears and debt service due in the "
+        "next three months; sanbao_months_after = cash left ÷ (三保 budget ÷ 12).",
+        _render(watch, "table"),
+        "Flags other than green (--format csv gives every row, green included):",
+        _render(flagged, "table"),
+        f"Changes since the previous month: {tally}.",
+        _render(moved[["region_code", "region", "indicator_zh", "previous_period", "previous_level", "level",
+                       "change"]], "table"),
+    ]
+    return "\n".join(parts)
+
+
+def cmd_thresholds(args) -> None:
+    thresholds = load_thresholds(args.thresholds)
+    if args.province and not args.month:
+        raise FiscalDataError([Problem("--province", None, "--province", args.province, "--month with --province",
+                                       "Add --month YYYY-MM to see the bands in force for a province in a month.")])
+    if args.province and not re.fullmatch(r"\d{2}0000", args.province):
+        raise FiscalDataError([Problem("--province", None, "--province", args.province,
+                                       "a GB/T 2260 province code such as 650000", "Pass the six-digit code.")])
+    month = _month(args.month, "--month", "--month") if args.month else None
+    table = thresholds.table(month, args.province)
+    if args.format == "csv":
+        _emit(_render(table, "csv"), args.output)
+        return
+    lines = [f"Risk thresholds ({', '.join(thresholds.files)}); bands are [lower, upper) unless shown otherwise.",
+             "tag: C confirmed in a public source; P one province only or a secondary source; "
+             "U common practice, no source found (a configurable default).", ""]
+    shown = table.drop(columns=["note"])
+    _emit("\n".join(lines) + _render(shown, "table"), args.output)

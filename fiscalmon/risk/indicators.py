@@ -1,0 +1,494 @@
+"""Risk indicators over the canonical risk table, as small pure functions, and their registry.
+
+Inputs are the columns of the risk table (docs/data-format.md, *Risk*): amounts in 亿元 (the reader
+converts), one row per county × month. Results are percentages as numbers like 37.5, treasury
+coverage in months, gaps and arrears in 亿元, progress gaps in percentage points, coverage of debt
+service in times (倍).
+
+:data:`INDICATORS` is the one table that names every indicator: its key, Chinese name, unit, formula,
+the inputs it needs and how its message explains the number. :func:`prepare` adds the derived inputs
+(cash on the usable basis, trailing average outflow, 序时进度) and :func:`compute` evaluates every
+registered indicator for every row at once. Grading against thresholds is :mod:`.thresholds`' job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..calendar import time_progress_pct
+from ..schema import GRADE_ZH, RISK_AMOUNTS
+
+__all__ = [
+    "Indicator",
+    "INDICATORS",
+    "INPUT_ZH",
+    "LEVEL_ZH",
+    "LEVEL_RANK",
+    "CHANGE_ZH",
+    "TREASURY_WINDOW_MONTHS",
+    "VALUE_DECIMALS",
+    "cash_on_usable_basis",
+    "trailing_outflow",
+    "treasury_coverage_months",
+    "usable_share_pct",
+    "sanbao_gap",
+    "progress_gap_pp",
+    "sanbao_share_pct",
+    "debt_ratio_pct",
+    "debt_grade_ratio_pct",
+    "interest_burden_pct",
+    "debt_service_cover_times",
+    "advances_share_pct",
+    "advances_change_pct",
+    "prepare",
+    "compute",
+]
+
+#: Months of outflow averaged for treasury coverage (fewer at the start of a table; flags say how many).
+TREASURY_WINDOW_MONTHS = 12
+
+#: Indicator values are rounded to this many decimals before grading (1e-9 亿元 is 0.1 元), so a ratio
+#: that is exactly on a boundary when written in decimals (0.36 ÷ 0.9 = 0.4) is graded as on it.
+VALUE_DECIMALS = 9
+
+#: Levels, worst first, with their Chinese names. ``not_assessed``: an input was missing.
+LEVEL_ZH: dict[str, str] = {**GRADE_ZH, "not_assessed": "未评估"}
+#: Severity used to order levels; ``not_assessed`` is below green and never counts as a flag.
+LEVEL_RANK: dict[str, int] = {"red": 3, "orange": 2, "yellow": 1, "green": 0, "not_assessed": -1}
+
+#: Month-over-month change categories (see :func:`fiscalmon.risk.assess`).
+CHANGE_ZH: dict[str, str] = {
+    "new": "新增预警",
+    "worsened": "等级上升",
+    "improved": "等级下降",
+    "cleared": "预警解除",
+    "not_compared": "无法比较",
+    "unchanged": "无变化",
+}
+
+#: Chinese names of every input an indicator can need: the risk-table columns and the derived inputs.
+INPUT_ZH: dict[str, str] = {
+    **RISK_AMOUNTS,
+    "cash": "月末库款余额",
+    "outflow_mean": "库款流出",
+    "time_progress_pct": "序时进度",
+}
+_CASH_BASIS_ZH = {"usable": "可用库款", "balance": "月末库款余额"}
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+
+def _ratio(numerator, denominator, scale: float = 1.0):
+    """numerator × scale ÷ denominator where the denominator is positive, else NaN; keeps a Series' index."""
+    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den > 0, num * scale / den, np.nan)
+    return _like(out, numerator, denominator)
+
+
+def _like(values: np.ndarray, *templates):
+    for template in templates:
+        if isinstance(template, pd.Series):
+            return pd.Series(values, index=template.index)
+    return values.item() if values.ndim == 0 else values
+
+
+# ---- treasury cash -----------------------------------------------------------------------------
+
+def cash_on_usable_basis(balance, usable):
+    """Treasury cash to grade: the usable part (可用库款) where it is reported, else the balance.
+
+    Parameters
+    ----------
+    balance, usable : Series
+        ``treasury_balance`` and ``treasury_usable`` in 亿元 (``usable`` may be NaN).
+
+    Returns
+    -------
+    (cash, basis) : (Series, Series)
+        Cash in 亿元, and ``'usable'``, ``'balance'`` or ``None`` (both missing) saying which basis.
+
+    Examples
+    --------
+    >>> cash, basis = cash_on_usable_basis(pd.Series([5.0, 5.0]), pd.Series([1.2, np.nan]))
+    >>> cash.tolist(), basis.tolist()
+    ([1.2, 5.0], ['usable', 'balance'])
+    """
+    balance, usable = pd.Series(balance, dtype=float), pd.Series(usable, dtype=float, index=balance.index)
+    cash = usable.where(usable.notna(), balance)
+    basis = pd.Series(np.where(usable.notna(), "usable", np.where(balance.notna(), "balance", None)),
+                      index=balance.index, dtype=object)
+    return cash, basis
+
+
+def trailing_outflow(table: pd.DataFrame, window: int = TREASURY_WINDOW_MONTHS) -> pd.DataFrame:
+    """Average monthly treasury outflow over the ``window`` calendar months ending at each row.
+
+    Months with no reported outflow are skipped, so at the start of a table (or after gaps) the
+    average runs over fewer months; ``outflow_months`` says how many.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``region_code``, ``period`` (Period[M]) and ``treasury_outflow`` (亿元 in the month); one row per
+        county × month.
+    window : int
+        Calendar months in the window, the row's own month included.
+
+    Returns
+    -------
+    DataFrame
+        ``outflow_mean`` (亿元 a month; NaN where no month in the window has an outflow) and
+        ``outflow_months``, aligned with ``table``'s index.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region_code": "A", "period": pd.period_range("2023-01", periods=3, freq="M"),
+    ...                   "treasury_outflow": [1.0, 2.0, 6.0]})
+    >>> trailing_outflow(t).values.tolist()
+    [[1.0, 1.0], [1.5, 2.0], [3.0, 3.0]]
+    """
+    if len(table) == 0:
+        return pd.DataFrame({"outflow_mean": [], "outflow_months": []}, index=table.index, dtype=float)
+    periods = pd.PeriodIndex(table["period"], freq="M")
+    wide = pd.DataFrame({"region_code": table["region_code"].to_numpy(), "period": periods,
+                         "outflow": table["treasury_outflow"].to_numpy(dtype=float)}
+                        ).pivot(index="period", columns="region_code", values="outflow")
+    wide = wide.reindex(pd.period_range(periods.min(), periods.max(), freq="M"))
+    # Months × counties, padded with window − 1 empty months on top; each month's window is summed directly.
+    padded = np.vstack([np.full((window - 1, wide.shape[1]), np.nan), wide.to_numpy(dtype=float)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window, axis=0)
+    counts = (~np.isnan(windows)).sum(axis=-1)
+    sums = np.nansum(windows, axis=-1)
+    row = wide.index.get_indexer(periods)
+    col = wide.columns.get_indexer(table["region_code"])
+    n = counts[row, col].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(n > 0, sums[row, col] / n, np.nan)
+    return pd.DataFrame({"outflow_mean": mean, "outflow_months": n}, index=table.index)
+
+
+def treasury_coverage_months(cash, outflow_mean):
+    """库款保障水平: months of average outflow the month-end cash covers, cash ÷ average monthly outflow.
+
+    Units: cash in 亿元, outflow in 亿元 a month, result in months. NaN where both are zero or an input
+    is missing; infinite where cash is positive and nothing flowed out.
+
+    Examples
+    --------
+    A county with 0.32亿元 of usable cash and 1亿元 of outflow a month:
+
+    >>> treasury_coverage_months(0.32, 1.0)
+    0.32
+    """
+    cash, flow = np.asarray(cash, dtype=float), np.asarray(outflow_mean, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(flow > 0, cash / flow, np.where((flow == 0) & (cash > 0), np.inf, np.nan))
+    return _like(out, cash if isinstance(cash, pd.Series) else outflow_mean)
+
+
+def usable_share_pct(usable, balance):
+    """可用库款占比: usable treasury cash ÷ month-end balance × 100, in percent.
+
+    Examples
+    --------
+    >>> usable_share_pct(0.9, 3.6)
+    25.0
+    """
+    return _ratio(usable, balance, 100.0)
+
+
+# ---- 三保 --------------------------------------------------------------------------------------
+
+def sanbao_gap(need, budget):
+    """三保缺口: annual 三保 need to standard − annual 三保 budget, in 亿元 (positive = a gap).
+
+    Examples
+    --------
+    >>> sanbao_gap(10.5, 10.0)
+    0.5
+    """
+    out = np.asarray(need, dtype=float) - np.asarray(budget, dtype=float)
+    return _like(out, need, budget)
+
+
+def progress_gap_pp(paid, planned, time_progress):
+    """Execution progress minus 序时进度, in percentage points (negative = behind schedule).
+
+    progress = paid (YTD) ÷ planned (annual) × 100; 序时进度 = month ÷ 12 × 100
+    (:func:`fiscalmon.calendar.time_progress_pct`). NaN where ``planned`` is not positive.
+
+    Examples
+    --------
+    三保 paid 4.0亿元 of a 10亿元 budget by the end of June (序时进度 50%):
+
+    >>> progress_gap_pp(4.0, 10.0, 50.0)
+    -10.0
+    """
+    progress = _ratio(paid, planned, 100.0)
+    out = np.asarray(progress, dtype=float) - np.asarray(time_progress, dtype=float)
+    return _like(out, paid, planned)
+
+
+def sanbao_share_pct(sanbao_budget, available_resources):
+    """三保支出占可用财力比重: annual 三保 budget ÷ 可用财力 × 100, in percent.
+
+    Examples
+    --------
+    >>> sanbao_share_pct(4.5, 10.0)
+    45.0
+    """
+    return _ratio(sanbao_budget, available_resources, 100.0)
+
+
+# ---- debt --------------------------------------------------------------------------------------
+
+def debt_ratio_pct(debt_balance, comprehensive_resources):
+    """债务率 on legal debt: legal debt balance ÷ 综合财力 × 100, in percent.
+
+    Examples
+    --------
+    >>> debt_ratio_pct(120.0, 100.0)
+    120.0
+    """
+    return _ratio(debt_balance, comprehensive_resources, 100.0)
+
+
+def debt_grade_ratio_pct(debt_balance, hidden_debt_balance, comprehensive_resources):
+    """Debt ratio for the colour grade: (legal + hidden debt) ÷ 综合财力 × 100, in percent.
+
+    Examples
+    --------
+    >>> debt_grade_ratio_pct(200.0, 100.0, 100.0)
+    300.0
+    """
+    total = np.asarray(debt_balance, dtype=float) + np.asarray(hidden_debt_balance, dtype=float)
+    return _like(np.asarray(_ratio(total, comprehensive_resources, 100.0)), debt_balance, comprehensive_resources)
+
+
+def interest_burden_pct(interest, expenditure):
+    """利息支出率: debt interest ÷ budget expenditure × 100, in percent.
+
+    General-debt interest over general public budget expenditure, or special-debt interest over
+    government fund budget expenditure (both annual, in 亿元).
+
+    Examples
+    --------
+    >>> interest_burden_pct(1.0, 10.0)
+    10.0
+    """
+    return _ratio(interest, expenditure, 100.0)
+
+
+def debt_service_cover_times(cash, debt_service_next3m):
+    """Coverage of the next three months' debt service by treasury cash: cash ÷ due, in times (倍).
+
+    Infinite where nothing is due (and cash is not missing); below 1 means the cash does not cover it.
+
+    Examples
+    --------
+    >>> debt_service_cover_times(1.5, 2.0)
+    0.75
+    """
+    cash, due = np.asarray(cash, dtype=float), np.asarray(debt_service_next3m, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(due > 0, cash / due, np.where((due == 0) & ~np.isnan(cash), np.inf, np.nan))
+    return _like(out, cash if isinstance(cash, pd.Series) else debt_service_next3m)
+
+
+# ---- temporary advances ------------------------------------------------------------------------
+
+def advances_share_pct(advances_balance, gpb_expenditure, fund_expenditure):
+    """暂付款占比: advances outstanding ÷ (general + fund budget expenditure) × 100, in percent.
+
+    Examples
+    --------
+    >>> advances_share_pct(0.5, 8.0, 2.0)
+    5.0
+    """
+    total = np.asarray(gpb_expenditure, dtype=float) + np.asarray(fund_expenditure, dtype=float)
+    return _like(np.asarray(_ratio(advances_balance, total, 100.0)), advances_balance, gpb_expenditure)
+
+
+def advances_change_pct(advances_balance, advances_prev_yearend):
+    """Change of advances outstanding against last year-end, in percent (positive = rising).
+
+    (balance ÷ last year-end balance − 1) × 100; infinite when last year-end was zero and the balance
+    is positive, 0 when both are zero.
+
+    Examples
+    --------
+    >>> advances_change_pct(1.5, 1.0)
+    50.0
+    """
+    now, before = np.asarray(advances_balance, dtype=float), np.asarray(advances_prev_yearend, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(before > 0, (now - before) * 100.0 / before,
+                       np.where(before == 0, np.where(now > 0, np.inf, np.where(now == 0, 0.0, np.nan)), np.nan))
+    return _like(out, advances_balance, advances_prev_yearend)
+
+
+# ---- the registry ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Indicator:
+    """One risk indicator: how it is computed and explained.
+
+    ``inputs`` are columns of the prepared table (:func:`prepare`) passed to ``func`` in order; a row
+    missing any of them is not assessed. ``detail`` is a ``str.format`` template over the prepared
+    row that shows the calculation with its numbers; ``infinite_zh`` explains an infinite value and
+    ``undefined_zh`` a value that cannot be computed although the inputs are there (a zero divisor).
+    """
+
+    key: str
+    zh: str
+    unit: str
+    formula: str
+    inputs: tuple[str, ...]
+    func: Callable
+    detail: str
+    group: str
+    infinite_zh: str = ""
+    undefined_zh: str = ""
+
+
+def _indicators() -> list[Indicator]:
+    return [
+        Indicator("treasury_coverage", "库款保障水平", "个月",
+                  "月末库款（有可用库款时按可用库款）÷ 近12个月平均每月库款流出",
+                  ("cash", "outflow_mean"), treasury_coverage_months,
+                  "按{cash_basis_zh}{cash:.2f}亿元÷近{outflow_months:.0f}个月平均库款流出{outflow_mean:.2f}亿元计算"
+                  "{short_window_zh}", "treasury",
+                  infinite_zh="近{outflow_months:.0f}个月没有库款流出", undefined_zh="库款和库款流出均为0"),
+        Indicator("treasury_usable_share", "可用库款占比", "%", "可用库款 ÷ 月末库款余额 × 100",
+                  ("treasury_usable", "treasury_balance"), usable_share_pct,
+                  "可用库款{treasury_usable:.2f}亿元÷月末库款余额{treasury_balance:.2f}亿元", "treasury",
+                  undefined_zh="月末库款余额为0"),
+        Indicator("sanbao_gap", "三保预算缺口", "亿元", "三保需求 − 三保预算（全年）",
+                  ("sanbao_need", "sanbao_budget"), sanbao_gap,
+                  "三保需求{sanbao_need:.2f}亿元−三保预算{sanbao_budget:.2f}亿元", "sanbao"),
+        Indicator("sanbao_progress", "三保支出进度差", "个百分点",
+                  "三保累计支出 ÷ 三保预算 × 100 − 序时进度（月份 ÷ 12 × 100）",
+                  ("sanbao_paid", "sanbao_budget", "time_progress_pct"), progress_gap_pp,
+                  "三保累计支出{sanbao_paid:.2f}亿元÷三保预算{sanbao_budget:.2f}亿元={sanbao_progress_pct:.2f}%，"
+                  "序时进度{time_progress_pct:.2f}%", "sanbao", undefined_zh="三保预算为0"),
+        Indicator("sanbao_share", "三保支出占可用财力比重", "%", "三保预算 ÷ 可用财力 × 100",
+                  ("sanbao_budget", "available_resources"), sanbao_share_pct,
+                  "三保预算{sanbao_budget:.2f}亿元÷可用财力{available_resources:.2f}亿元", "sanbao",
+                  undefined_zh="可用财力为0"),
+        Indicator("wage_arrears", "欠发工资", "亿元", "欠发工资余额", ("wage_arrears",),
+                  lambda arrears: arrears.astype(float), "", "sanbao"),
+        Indicator("debt_ratio", "债务率（法定债务）", "%", "法定债务余额 ÷ 综合财力 × 100",
+                  ("debt_balance", "comprehensive_resources"), debt_ratio_pct,
+                  "法定债务余额{debt_balance:.2f}亿元÷综合财力{comprehensive_resources:.2f}亿元", "debt",
+                  undefined_zh="综合财力为0"),
+        Indicator("debt_grade", "债务风险等级（含隐性债务）", "%", "（法定债务余额 + 隐性债务余额）÷ 综合财力 × 100",
+                  ("debt_balance", "hidden_debt_balance", "comprehensive_resources"), debt_grade_ratio_pct,
+                  "（法定债务{debt_balance:.2f}亿元+隐性债务{hidden_debt_balance:.2f}亿元）"
+                  "÷综合财力{comprehensive_resources:.2f}亿元", "debt", undefined_zh="综合财力为0"),
+        Indicator("interest_burden_general", "一般债务利息支出率", "%", "一般债务付息 ÷ 一般公共预算支出 × 100",
+                  ("interest_general", "gpb_expenditure"), interest_burden_pct,
+                  "一般债务付息{interest_general:.2f}亿元÷一般公共预算支出{gpb_expenditure:.2f}亿元", "debt",
+                  undefined_zh="一般公共预算支出为0"),
+        Indicator("interest_burden_special", "专项债务利息支出率", "%", "专项债务付息 ÷ 政府性基金预算支出 × 100",
+                  ("interest_special", "fund_expenditure"), interest_burden_pct,
+                  "专项债务付息{interest_special:.2f}亿元÷政府性基金预算支出{fund_expenditure:.2f}亿元", "debt",
+                  undefined_zh="政府性基金预算支出为0"),
+        Indicator("debt_service_coverage", "未来三个月偿债保障倍数", "倍",
+                  "月末库款（有可用库款时按可用库款）÷ 未来三个月到期还本付息",
+                  ("cash", "debt_service_next3m"), debt_service_cover_times,
+                  "{cash_basis_zh}{cash:.2f}亿元÷未来三个月到期还本付息{debt_service_next3m:.2f}亿元", "debt",
+                  infinite_zh="未来三个月没有到期还本付息"),
+        Indicator("debt_service_progress", "还本付息进度差", "个百分点",
+                  "累计已还本付息 ÷ 全年到期还本付息 × 100 − 序时进度（月份 ÷ 12 × 100）",
+                  ("debt_service_paid", "debt_service_due", "time_progress_pct"), progress_gap_pp,
+                  "累计已还本付息{debt_service_paid:.2f}亿元÷全年到期还本付息{debt_service_due:.2f}亿元="
+                  "{debt_service_progress_pct:.2f}%，序时进度{time_progress_pct:.2f}%", "debt",
+                  undefined_zh="全年到期还本付息为0"),
+        Indicator("advances_share", "暂付款占支出比重", "%",
+                  "暂付款余额 ÷（一般公共预算支出 + 政府性基金预算支出）× 100",
+                  ("advances_balance", "gpb_expenditure", "fund_expenditure"), advances_share_pct,
+                  "暂付款余额{advances_balance:.2f}亿元÷（一般公共预算支出{gpb_expenditure:.2f}亿元"
+                  "+政府性基金预算支出{fund_expenditure:.2f}亿元）", "advances", undefined_zh="支出合计为0"),
+        Indicator("advances_change", "暂付款较上年末变动", "%", "（暂付款余额 ÷ 上年末暂付款余额 − 1）× 100",
+                  ("advances_balance", "advances_prev_yearend"), advances_change_pct,
+                  "暂付款余额{advances_balance:.2f}亿元，上年末{advances_prev_yearend:.2f}亿元", "advances",
+                  infinite_zh="上年末暂付款为0，本年新增"),
+    ]
+
+
+#: Every indicator, in the order flags are listed. Add an indicator here (and its bands to
+#: ``thresholds.toml``) and :func:`compute`, the flags and the command line pick it up.
+INDICATORS: dict[str, Indicator] = {indicator.key: indicator for indicator in _indicators()}
+
+
+# ---- evaluation --------------------------------------------------------------------------------
+
+def prepare(table: pd.DataFrame, window: int = TREASURY_WINDOW_MONTHS) -> pd.DataFrame:
+    """The risk table with the derived inputs the indicators need.
+
+    Adds ``cash`` and ``cash_basis`` (:func:`cash_on_usable_basis`), ``outflow_mean`` and
+    ``outflow_months`` (:func:`trailing_outflow`; the table must hold the months before each row it is
+    asked about), ``time_progress_pct`` (序时进度, month ÷ 12 × 100), and the progress percentages
+    ``sanbao_progress_pct`` and ``debt_service_progress_pct`` quoted in messages. A risk-table column
+    the table lacks is added empty, so its indicators are not assessed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region_code": "A", "period": pd.PeriodIndex(["2023-06"], freq="M"),
+    ...                   "treasury_balance": [2.0], "treasury_usable": [0.32], "treasury_outflow": [1.0]})
+    >>> prepare(t)[["cash", "cash_basis", "outflow_mean", "outflow_months", "time_progress_pct"]].values.tolist()
+    [[0.32, 'usable', 1.0, 1.0, 50.0]]
+    """
+    frame = table.copy()
+    for name in RISK_AMOUNTS:
+        if name not in frame:
+            frame[name] = np.nan
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    frame["cash"], frame["cash_basis"] = cash_on_usable_basis(frame["treasury_balance"], frame["treasury_usable"])
+    frame[["outflow_mean", "outflow_months"]] = trailing_outflow(frame, window)
+    periods = pd.PeriodIndex(frame["period"], freq="M")
+    months = periods.unique()  # 序时进度 is computed once per month, then spread over the rows
+    progress = pd.Series(np.asarray(time_progress_pct(months), dtype=float), index=months)
+    frame["time_progress_pct"] = progress.reindex(periods).to_numpy()
+    frame["sanbao_progress_pct"] = _ratio(frame["sanbao_paid"], frame["sanbao_budget"], 100.0)
+    frame["debt_service_progress_pct"] = _ratio(frame["debt_service_paid"], frame["debt_service_due"], 100.0)
+    return frame
+
+
+def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Evaluate every registered indicator on a prepared table (:func:`prepare`).
+
+    Returns
+    -------
+    (values, missing) : (DataFrame, DataFrame)
+        One column per indicator key, aligned with ``frame``. ``values`` holds the value in the
+        indicator's unit, rounded to :data:`VALUE_DECIMALS` decimals (NaN = not assessed);
+        ``missing`` holds, where an input is missing, the Chinese names of the missing inputs
+        joined by 、 (else an empty string).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region_code": "A", "period": pd.PeriodIndex(["2023-06"], freq="M"),
+    ...                   "debt_balance": [120.0], "comprehensive_resources": [100.0]})
+    >>> values, missing = compute(prepare(t))
+    >>> values.loc[0, "debt_ratio"], missing.loc[0, "debt_grade"]
+    (np.float64(120.0), '隐性债务余额')
+    """
+    values, missing = {}, {}
+    for key, indicator in INDICATORS.items():
+        columns = [frame[name] for name in indicator.inputs]
+        absent = np.column_stack([column.isna().to_numpy() for column in columns])
+        result = np.asarray(indicator.func(*columns), dtype=float)
+        result = np.where(absent.any(axis=1), np.nan, np.round(result, VALUE_DECIMALS))
+        values[key] = result
+        names = np.array([INPUT_ZH[name] for name in indicator.inputs], dtype=object)
+        text = np.full(len(frame), "", dtype=object)
+        for position in np.flatnonzero(absent.any(axis=1)):
+            text[position] = "、".join(names[absent[position]])
+        missing[key] = text
+    return (pd.DataFrame(values, index=frame.index), pd.DataFrame(missing, index=frame.index))
