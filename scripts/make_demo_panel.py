@@ -976,7 +976,7 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     regions = load_regions()
     names = dict(zip(regions["region_code"], regions["region"]))
     grades = assign_grades(regions)
@@ -1024,12 +1024,12 @@ def main() -> None:
         "xinjiang_annual_synthetic.csv": annual_csv,
         "xinjiang_risk_synthetic.csv": risk_csv,
     }
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        write_atomic(OUT / name, text)
+        write_atomic(out / name, text)
     readme = build_readme(files, regions, grades, achieved, factors, gen["spikes"], names, report, g_cj,
                           cj_budget, cj_completion, adj, order)
-    write_atomic(OUT / "README.md", readme)
+    write_atomic(out / "README.md", readme)
 
     print("wrote", ", ".join(f"{n} ({len(t.encode('utf-8')):,} bytes)" for n, t in files.items()), "and README.md")
     print("Changji calibration factors:",
@@ -1243,4 +1243,8 @@ def build_readme(files, regions, grades, achieved, factors, spikes, names, repor
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write the SYNTHETIC demo panel (deterministic).")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default {OUT})")
+    main(parser.parse_args().out)

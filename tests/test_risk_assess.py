@@ -8,7 +8,6 @@ the source says otherwise ("above 10%", "any gap", "any arrears" put the boundar
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,6 @@ import pytest
 import fiscalmon
 from fiscalmon.risk import INDICATORS, assess, load_thresholds
 from fiscalmon.risk.assess import CHANGE_COLUMNS, COUNTY_COLUMNS, FLAG_COLUMNS, WATCH_COLUMNS
-from conftest import ROOT
 
 JUNE = "2023-06"
 
@@ -373,18 +371,3 @@ def test_demo_grade_table_adds_up(demo):
     table = demo.grade_table()
     assert table.loc["total", "total"] == 97
     assert table.loc["total", "red"] == 6
-
-
-# ---- the notebook ---------------------------------------------------------------------------------
-
-def test_notebook_runs_without_errors(tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
-    path = ROOT / "notebooks" / "02_monthly_risk_flags.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
-              if o.get("output_type") == "error"]
-    assert not errors

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .indicators import CHANGE_ZH, INDICATORS, LEVEL_RANK, LEVEL_ZH, TREASURY_WINDOW_MONTHS, compute, prepare
+from .indicators import CASH_BASIS_ZH, CHANGE_ZH, INDICATORS, LEVEL_RANK, TREASURY_WINDOW_MONTHS, compute, prepare
 from .thresholds import BandSet, Thresholds, load_thresholds, province_of
 
 __all__ = ["Assessment", "assess", "FLAG_COLUMNS", "COUNTY_COLUMNS", "CHANGE_COLUMNS", "WATCH_COLUMNS"]
@@ -30,7 +30,6 @@ WATCH_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", "com
                  "cash_basis", "treasury_cash", "treasury_coverage", "wage_arrears", "debt_service_next3m",
                  "due_total", "cash_after", "sanbao_monthly", "sanbao_months_after", "note"]
 
-_CASH_BASIS_ZH = {"usable": "可用库款", "balance": "月末库款余额"}
 _CHANGE_ORDER = {"new": 0, "worsened": 1, "improved": 2, "cleared": 3, "not_compared": 4, "unchanged": 5}
 
 
@@ -342,7 +341,7 @@ def assess(risk_table: pd.DataFrame, month, thresholds=None, regions: pd.DataFra
     earlier = table[table["period"] < month].drop_duplicates("region_code", keep="last")
     first_needed = (earlier["period"].min() if len(earlier) else month) - (TREASURY_WINDOW_MONTHS - 1)
     frame = prepare(table[table["period"] >= first_needed].reset_index(drop=True))
-    frame["cash_basis_zh"] = frame["cash_basis"].map(_CASH_BASIS_ZH).fillna("")
+    frame["cash_basis_zh"] = frame["cash_basis"].map(CASH_BASIS_ZH).fillna("")
     frame["short_window_zh"] = np.where(frame["outflow_months"] < TREASURY_WINDOW_MONTHS,
                                         f"（不足{TREASURY_WINDOW_MONTHS}个月）", "")
 
@@ -459,7 +458,7 @@ def _watch(now: pd.DataFrame, summary: pd.DataFrame, values: pd.DataFrame) -> pd
         months_after = np.where(monthly > 0, after / monthly, np.nan)
     notes, bases = [], rows["cash_basis"].to_numpy(dtype=object)
     for i in range(len(rows)):
-        basis = _CASH_BASIS_ZH.get(bases[i], "库款")
+        basis = CASH_BASIS_ZH.get(bases[i], "库款")
         parts = [f"{basis}{_amount(cash[i])}", f"欠发工资{_amount(arrears[i])}",
                  f"未来三个月到期还本付息{_amount(due[i])}，合计{_amount(total[i])}"]
         text = "；".join(parts)

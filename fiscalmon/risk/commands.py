@@ -158,5 +158,14 @@ def cmd_thresholds(args) -> None:
     lines = [f"Risk thresholds ({', '.join(thresholds.files)}); bands are [lower, upper) unless shown otherwise.",
              "tag: C confirmed in a public source; P one province only or a secondary source; "
              "U common practice, no source found (a configurable default).", ""]
-    shown = table.drop(columns=["note"])
-    _emit("\n".join(lines) + _render(shown, "table"), args.output)
+    keys = ["indicator", "indicator_zh", "scope", "in_force", "origin", "unit"]
+    for (key, zh, scope, in_force, origin, unit), bands in table.groupby(keys, sort=False):
+        lines.append(f"{zh} {key} ({unit}); provinces: {scope}; {in_force}; {origin}")
+        width = max(len(band) for band in bands["band"])
+        for band in bands.itertuples():
+            lines.append(f"  {band.level:<7} {band.band:<{width}}  {band.label}  [{band.tag}] effective {band.effective}")
+            lines.append(f"          source: {band.source}")
+            if band.note:
+                lines.append(f"          note: {band.note}")
+        lines.append("")
+    _emit("\n".join(lines), args.output)

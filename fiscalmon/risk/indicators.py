@@ -29,6 +29,7 @@ __all__ = [
     "LEVEL_ZH",
     "LEVEL_RANK",
     "CHANGE_ZH",
+    "CASH_BASIS_ZH",
     "TREASURY_WINDOW_MONTHS",
     "VALUE_DECIMALS",
     "cash_on_usable_basis",
@@ -77,7 +78,8 @@ INPUT_ZH: dict[str, str] = {
     "outflow_mean": "库款流出",
     "time_progress_pct": "序时进度",
 }
-_CASH_BASIS_ZH = {"usable": "可用库款", "balance": "月末库款余额"}
+#: Which treasury cash an indicator used (:func:`cash_on_usable_basis`).
+CASH_BASIS_ZH: dict[str, str] = {"usable": "可用库款", "balance": "月末库款余额"}
 
 
 # ---- helpers -----------------------------------------------------------------------------------
