@@ -73,4 +73,4 @@ def test_texas_series_cumulate_to_the_workbook_totals():
     december = monthly[monthly["period"].dt.month == 12]
     december = december.set_index(december["period"].dt.year)["ytd"]
     totals = annual.set_index("year")["outturn"]
-    assert (december - totals.loc[december.index]).abs().max() <= 2e-5
+    assert (december - totals.loc[december.index]).abs().max() <= 2e-5 + 1e-9  # float rounding
