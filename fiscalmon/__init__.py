@@ -6,7 +6,7 @@ Read bureau files into canonical tables (:func:`read_monthly`, :func:`read_annua
 and load the bundled data (:mod:`fiscalmon.datasets`).
 """
 
-from . import calendar, datasets, schema, summary
+from . import calendar, datasets, risk, schema, summary
 from .errors import FiscalDataError, FiscalDataWarning, Problem
 from .forecast import backtest, forecast_full_year
 from .report import MonthlyReport, monthly_report

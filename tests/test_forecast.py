@@ -6,6 +6,7 @@ Hand calculations use the Changji seed report (001_0866035688bffaef.txt): 1-6月
 
 from __future__ import annotations
 
+import io
 import math
 import warnings
 
@@ -206,3 +207,39 @@ def test_a_one_off_spike_like_a_mining_rights_sale():
     values["2022-04"] += 45.0  # a 45亿元 one-off, like the 和田 mining-rights sale
     result = _run_all(_series_table(values), "2023-06")
     assert np.isfinite(result["point"]).all() and (result["point"] > 0).all()
+
+
+# ---- command line --------------------------------------------------------------------------------
+
+def test_cli_forecast_csv_has_exactly_the_documented_columns(cli, tmp_path):
+    demo = fiscalmon.datasets.data_path("demo")
+    output = tmp_path / "projection.csv"
+    result = cli("forecast", str(demo / "xinjiang_monthly_synthetic.csv"), "--annual",
+                 str(demo / "xinjiang_annual_synthetic.csv"), "--as-of", "2023-06", "--region", "652300",
+                 "--item", "gpb_revenue", "--format", "csv", "-o", str(output), "--quiet")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(output, dtype={"region_code": str})
+    assert list(table.columns) == OUTPUT_COLUMNS
+    assert table.loc[0, "region_code"] == "652300" and table.loc[0, "method"] == "combination"
+    assert "interval(s) from backtest" in result.stderr
+
+
+def test_cli_backtest_csv_has_exactly_the_documented_columns(cli):
+    from fiscalmon.forecast import BACKTEST_COLUMNS
+
+    demo = fiscalmon.datasets.data_path("demo")
+    result = cli("backtest", str(demo / "xinjiang_monthly_synthetic.csv"), "--annual",
+                 str(demo / "xinjiang_annual_synthetic.csv"), "--months", "3,6,9", "--region", "652301",
+                 "--region", "652302", "--min-train-years", "3", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.columns) == BACKTEST_COLUMNS
+    assert sorted(table["as_of_month"].unique()) == [3, 6, 9]
+    assert table["coverage80"].between(0, 1).all() and (table["mape"] >= 0).all()
+
+
+def test_cli_forecast_for_a_month_not_in_the_data_is_a_clear_error(cli):
+    seeds = fiscalmon.datasets.data_path("seeds")
+    result = cli("forecast", str(seeds / "changji_2023h1_monthly.csv"), "--as-of", "2024-06")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "2023-01 to 2023-06" in result.stderr
