@@ -33,7 +33,7 @@ BUREAU = ("carry_forward", "progress_ratio")
 
 
 def accuracy() -> list[str]:
-    lines = ["## Accuracy (backtest, expanding window)", ""]
+    lines = ["### Accuracy (backtest, expanding window)", ""]
     datasets = {
         "Texas total tax collections (real)": (*fiscalmon.datasets.texas("total_tax_collections"), "tax_revenue", 5),
         "Texas sales taxes (real)": (*fiscalmon.datasets.texas("sales_taxes"), "tax_revenue", 5),
@@ -45,7 +45,7 @@ def accuracy() -> list[str]:
         summary = fiscalmon.backtest(monthly, annual, items=item, as_of_months=MONTHS, min_train_years=train)
         table = summary.pivot(index="method", columns="as_of_month", values=["mape", "coverage80"])
         table = table.reindex([m for m in METHODS if m in table.index])
-        lines += [f"### {label}", "", f"scored projections per method and month: {int(summary['n'].iloc[0])}", "",
+        lines += [f"#### {label}", "", f"scored projections per method and month: {int(summary['n'].iloc[0])}", "",
                   "```", table.round(3).to_string(), "```", ""]
         for month in MONTHS:
             mape = summary[summary["as_of_month"] == month].set_index("method")["mape"]
@@ -57,7 +57,7 @@ def accuracy() -> list[str]:
         verdicts.append(f"- {label}: combination 80% coverage {', '.join(f'{c:.2f}' for c in covered)} "
                         f"(months {', '.join(map(str, MONTHS))}; target 0.70–0.90: "
                         f"{'met' if covered.between(0.7, 0.9).all() else 'NOT met'})")
-    return lines + ["### Verdicts", "", *verdicts, ""]
+    return lines + ["#### Verdicts", "", *verdicts, ""]
 
 
 def synthetic_panel(counties: int, years: int = 10, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -117,7 +117,7 @@ def speed(counties: int, loop_sample: int) -> list[str]:
     ours, theirs = counties / seconds, loop_sample / loop_seconds
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
-        "## Speed", "",
+        "### Speed", "",
         f"- SYNTHETIC panel: {counties:,} counties × 10.5 years of monthly YTD ({len(monthly):,} rows), as of 2023-06",
         f"- fiscalmon.forecast_full_year (combination of 4 methods, backtest-calibrated 80/95% intervals, p_attain): "
         f"{seconds:.2f} s = {ours:,.0f} counties/s",

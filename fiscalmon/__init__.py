@@ -21,6 +21,8 @@ __all__ = [
     "assess",
     "load_thresholds",
     "monthly_report",
+    "risk",
+    "summary",
     "FiscalDataWarning",
     "Problem",
     "backtest",

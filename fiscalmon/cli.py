@@ -67,7 +67,7 @@ def _read_inputs(args):
 
 
 def cmd_forecast(args) -> None:
-    from .forecast import EXTRA_COLUMNS, OUTPUT_COLUMNS, forecast_full_year
+    from .forecast import OUTPUT_COLUMNS, forecast_full_year
 
     monthly, annual = _read_inputs(args)
     result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,

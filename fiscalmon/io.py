@@ -10,9 +10,6 @@ A pandas DataFrame is accepted wherever a path is, and goes through the same che
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io as _io
 import os
 import tempfile
 import warnings
@@ -25,11 +22,10 @@ import pandas as pd
 
 from . import parse, validate
 from .errors import FiscalDataError, FiscalDataWarning, Problem
+from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, present
 from .schema import (
     ANNUAL_ALIASES,
     CANONICAL_UNIT,
-    ITEM_BY_NAME,
-    ITEMS,
     MONTHLY_ALIASES,
     REGION_ALIASES,
     RISK_ALIASES,
@@ -57,240 +53,11 @@ RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK
                 "source_unit"]
 TEXT_COLUMNS = ["revision", "source", "note"]
 
-# Header words that, after an item or month name, mark a growth column (一般公共预算收入同比).
-_GROWTH_SUFFIXES = ("同比增长率", "同比增长", "同比增幅", "同比增减", "同比", "增幅", "增长率", "增长", "yoy")
-_HEADER_SCAN_ROWS = 20
-_MEASURES = ("ytd", "yoy_pct", "completion_pct", "yoy_change")
-
-
-# ---- raw grids ---------------------------------------------------------------------------------
-
-@dataclass
-class _Grid:
-    """The cells of one CSV file or one worksheet, as written, with where they came from."""
-
-    label: str
-    rows: list[list[object]]
-    encoding: str | None = None
-    sheet: str | None = None
-
-
-def _decode_csv(path: Path, encoding: str | None) -> tuple[str, str]:
-    data = path.read_bytes()
-    label = path.name
-    if encoding is not None:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise FiscalDataError([Problem(label, None, None, None, f"text in {encoding}",
-                                           f"The file is not {encoding} ({exc}); omit encoding= to detect it.")])
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", "utf-8-sig")]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", "utf-16")]
-    else:
-        candidates = [("utf-8", "utf-8"), ("gb18030", "gb18030")]
-    for codec, name in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if codec == "gb18030" and not _plausibly_chinese(text):
-            continue
-        return text, name
-    raise FiscalDataError([Problem(
-        label, None, None, None,
-        "text in UTF-8, GBK/GB18030 or UTF-16",
-        "The bytes are neither valid UTF-8 nor readable Chinese in GBK. Open the file in Excel or a "
-        "text editor and save it as 'CSV UTF-8', or pass encoding= if you know it.")])
-
-
-def _plausibly_chinese(text: str) -> bool:
-    """Whether text decoded as GB18030 reads as Chinese rather than as mojibake of another encoding."""
-    non_ascii = [ch for ch in text if ord(ch) > 127]
-    if not non_ascii:
-        return True
-    usual = sum(
-        1 for ch in non_ascii
-        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-        or "\u2010" <= ch <= "\u206f"
-    )
-    return usual / len(non_ascii) >= 0.95
-
-
-def _read_csv_grid(path: Path, encoding: str | None) -> _Grid:
-    text, used = _decode_csv(path, encoding)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    rows = [list(record) for record in csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)]
-    return _Grid(path.name, rows, encoding=used)
-
-
-def _excel_sheets(path: Path) -> dict[str, list[list[object]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
-        raise FiscalDataError([Problem(path.name, None, None, None, "an Excel .xlsx workbook",
-                                       f"openpyxl could not open it ({exc}). Re-save it from Excel as .xlsx.")])
-    try:
-        return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
-    finally:
-        book.close()
-
-
-def _load_grids(source, *, sheet: str | int | None, encoding: str | None) -> list[_Grid]:
-    if isinstance(source, pd.DataFrame):
-        header = [str(c) for c in source.columns]
-        rows = [header, *source.astype(object).where(source.notna(), None).values.tolist()]
-        return [_Grid("<DataFrame>", rows)]
-    path = Path(source)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        return [_read_csv_grid(path, encoding)]
-    if suffix in (".xlsx", ".xlsm"):
-        sheets = _excel_sheets(path)
-        names = list(sheets)
-        if sheet is None:
-            chosen = names[:1]
-        elif isinstance(sheet, int):
-            chosen = names[sheet:sheet + 1]
-        else:
-            chosen = [sheet] if sheet in sheets else []
-        if not chosen:
-            raise FiscalDataError([Problem(path.name, None, None, sheet, f"a sheet among {names}",
-                                           "Pass sheet= with one of these names.")])
-        return [_Grid(f"{path.name}[{name}]", sheets[name], sheet=name) for name in chosen]
-    if suffix == ".xls":
-        raise FiscalDataError([Problem(path.name, None, None, None, "a .xlsx workbook or a .csv file",
-                                       "Open the .xls file in Excel and save it as .xlsx.")])
-    raise FiscalDataError([Problem(path.name, None, None, suffix, "a .csv, .txt or .xlsx file",
-                                   "Save the table as CSV or .xlsx.")])
-
-
-# ---- header location and layouts -----------------------------------------------------------------
-
-@dataclass
-class _Column:
-    """What one column of a table holds, read from its header."""
-
-    index: int
-    header: str            # as written, for messages
-    field: str | None      # canonical column, if the header is an alias
-    unit: str | None       # unit stated in the header
-    item: str | None = None          # wide-by-item: the item this column holds
-    month: tuple[int | None, int] | None = None   # wide-by-month: (year, month)
-    measure: str | None = None       # for wide columns: ytd, yoy_pct, completion_pct
-
-
-def _item_header(bare: str) -> tuple[str, str] | None:
-    """(item key, measure) for a header naming an item, such as 税收收入 or 税收收入同比."""
-    for suffix in ("", *_GROWTH_SUFFIXES):
-        if suffix and not bare.endswith(suffix):
-            continue
-        name = bare[: len(bare) - len(suffix)] if suffix else bare
-        key = name if name in ITEMS else ITEM_BY_NAME.get(name)
-        if key is not None:
-            return key, ("yoy_pct" if suffix else "ytd")
-    return None
-
-
-def _month_header(bare: str) -> tuple[tuple[int | None, int], str] | None:
-    """((year, month), measure) for a header naming a YTD month, such as 1-3月 or 2023年1-6月同比."""
-    for suffix in ("", *_GROWTH_SUFFIXES, "累计"):
-        if suffix and not bare.endswith(suffix):
-            continue
-        name = bare[: len(bare) - len(suffix)] if suffix else bare
-        if not name or not name[-1].isdigit() and not name.endswith("月"):
-            continue
-        try:
-            return parse.parse_month_spec(name), ("yoy_pct" if suffix in _GROWTH_SUFFIXES else "ytd")
-        except parse.CellError:
-            continue
-    return None
-
-
-def _describe_columns(header: list[object], lookup: dict[str, str], upper: list[object] | None) -> list[_Column]:
-    """Read what each column holds from its header (and, for two header rows, the row above)."""
-    columns = []
-    carried = None
-    for index, cell in enumerate(header):
-        above = parse.clean_text(upper[index]) if upper is not None and index < len(upper) else None
-        if upper is not None and parse.clean_text(cell) is None:
-            cell, above, carried = above, None, None  # an id column spanning both header rows
-        bare, unit, _percent = parse.split_header(cell)
-        text = parse.clean_text(cell) or ""
-        column = _Column(index, text, lookup.get(bare), unit)
-        carried = above if above is not None else carried
-        if upper is not None and carried is not None and column.field in _MEASURES:
-            # Two header rows: the item or month above (merged across its columns), the measure below.
-            up_bare, up_unit, _ = parse.split_header(carried)
-            column.header = f"{carried}/{text}"
-            column.unit = column.unit or up_unit
-            named, month = _item_header(up_bare), _month_header(up_bare)
-            if named:
-                column.item, column.measure = named[0], column.field
-            elif month:
-                column.month, column.measure = month[0], column.field
-        if column.field is None and column.item is None and column.month is None:
-            named = _item_header(bare)
-            month = _month_header(bare) if named is None else None
-            if named:
-                column.item, column.measure = named
-            elif month:
-                column.month, column.measure = month
-        columns.append(column)
-    return columns
-
-
-def _header_score(row: list[object], lookup: dict[str, str]) -> int:
-    score = 0
-    for cell in row:
-        bare = parse.split_header(cell)[0]
-        if bare and (bare in lookup or _item_header(bare) or _month_header(bare)):
-            score += 1
-    return score
-
-
-def _locate_header(grid: _Grid, lookup: dict[str, str], required_hint: str) -> tuple[int, bool, str | None]:
-    """(header row index, whether a second header row follows, unit stated above the header)."""
-    unit_above = None
-    for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
-        if _header_score(row, lookup) >= 2:
-            below = grid.rows[index + 1] if index + 1 < len(grid.rows) else []
-            measures = [lookup.get(parse.split_header(c)[0]) for c in below]
-            two_rows = sum(m in _MEASURES for m in measures) >= 2
-            return index, two_rows, unit_above
-        for cell in row:
-            unit_above = parse.table_unit(cell) or unit_above
-    raise FiscalDataError([Problem(
-        grid.label, None, None, None,
-        f"a header row (within the first {_HEADER_SCAN_ROWS} rows) naming {required_hint}",
-        "Check that this is the right file or sheet; headers may be English (docs/data-format.md) or Chinese.")])
-
-
 # ---- cell parsing into canonical columns -------------------------------------------------------
-
-class _Collector:
-    """Problems and warnings found while reading one grid."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-
-    def error(self, row, column, value, expected, action):
-        self.problems.append(Problem(self.label, row, column, value, expected, action))
-
-    def warn(self, row, column, value, expected, action):
-        self.warnings.append(Problem(self.label, row, column, value, expected, action))
 
 
 def _parse_cells(raw: pd.Series, parser: Callable[[object], object], headers: pd.Series,
-                 rows: pd.Series, out: _Collector) -> pd.Series:
+                 rows: pd.Series, out: Collector) -> pd.Series:
     """Parse every cell of a column, each distinct value once; failures become located problems.
 
     Empty cells are passed to the parser once, as ``None``.
@@ -307,12 +74,6 @@ def _parse_cells(raw: pd.Series, parser: Callable[[object], object], headers: pd
     return pd.Series(parsed[codes], index=raw.index, dtype=object)
 
 
-def _present(values: pd.Series) -> pd.Series:
-    """Whether each cell holds something (not empty, not a 'not reported' mark such as —)."""
-    text = values.astype("string").str.strip()
-    return (values.notna() & ~text.isin(parse.MISSING_MARKS)).fillna(False).astype(bool)
-
-
 def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.Series:
     """Numbers from a column: plain numbers in bulk, anything else (1,234 / 4.1% / —) cell by cell."""
     numbers = pd.to_numeric(raw, errors="coerce").astype(float)
@@ -325,117 +86,15 @@ def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.S
 
 # ---- the table reader --------------------------------------------------------------------------
 
-@dataclass
-class _TableSpec:
-    name: str
-    aliases: dict[str, tuple[str, ...]]
-    amounts: tuple[str, ...]
-    percents: tuple[str, ...]
-    required_hint: str
-
-
-_MONTHLY = _TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change"), ("yoy_pct", "completion_pct", "yoy_pct_min"),
-                      "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)")
-_ANNUAL = _TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
+_MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change"), ("yoy_pct", "completion_pct", "yoy_pct_min"),
+                     "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)", wide=True)
+_ANNUAL = TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
                      "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)")
-_REGIONS = _TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)")
-_RISK = _TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)")
+_REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)")
+_RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)")
 
 
-def _grid_to_cells(grid: _Grid, spec: _TableSpec, out: _Collector, *, year: int | None) -> tuple[pd.DataFrame, str, str | None]:
-    """Turn a grid into a long frame of raw cells in canonical columns, plus `_row` and `_hdr_<col>`.
-
-    Returns (cells, layout, unit stated above the header).
-    """
-    lookup = parse.header_lookup(spec.aliases)
-    head, two_rows, unit_above = _locate_header(grid, lookup, spec.required_hint)
-    header = grid.rows[head + 1] if two_rows else grid.rows[head]
-    columns = _describe_columns(header, lookup, grid.rows[head] if two_rows else None)
-    first_data = head + (2 if two_rows else 1)
-    body = [row for row in grid.rows[first_data:]]
-    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
-    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body], dtype=object,
-                         columns=range(width)) if body else pd.DataFrame(columns=range(width), dtype=object)
-    frame["_row"] = range(first_data + 1, first_data + 1 + len(frame))
-    used = [c.index for c in columns if c.field or c.item or c.month]
-    # Blank lines, and lines with nothing in any recognised column, are not data.
-    frame = frame[pd.concat([_present(frame[i]) for i in used], axis=1).any(axis=1)] if used else frame.iloc[:0]
-
-    fields = {}
-    for column in columns:
-        if column.field is None:
-            continue
-        if column.field in fields and column.item is None and column.month is None:
-            out.error(None, column.header, None, f"one column for '{column.field}'",
-                      f"Columns '{fields[column.field].header}' and '{column.header}' both mean "
-                      f"'{column.field}'; remove or rename one.")
-            continue
-        if column.item is None and column.month is None:
-            fields[column.field] = column
-    unused = [c.header for c in columns if c.field is None and c.item is None and c.month is None and c.header]
-    if unused:
-        out.warn(None, ", ".join(unused), None, f"columns of the {spec.name} table",
-                 "These columns were not used; rename them to a canonical name if they hold data.")
-
-    wide_items = [c for c in columns if c.item is not None]
-    wide_months = [c for c in columns if c.month is not None]
-    if spec is not _MONTHLY or ("item" in fields and "period" in fields):
-        layout = "long"
-        value_columns = [(c.field, c) for c in fields.values()]
-        cells = _long_cells(frame, value_columns)
-    elif "item" in fields and wide_months:
-        layout = "wide-by-month"
-        cells = _wide_cells(frame, fields, wide_months, "period", out, year=year)
-    elif "period" in fields and wide_items:
-        layout = "wide-by-item"
-        cells = _wide_cells(frame, fields, wide_items, "item", out, year=year)
-    else:
-        missing = [name for name in ("item", "period") if name not in fields]
-        out.error(None, None, None,
-                  f"columns {', '.join(missing)} (long layout), or one column per month or per item (wide layout)",
-                  f"Add the column(s) {', '.join(missing)}; see docs/data-format.md for the accepted headers.")
-        raise FiscalDataError(out.problems)
-    for name, column in fields.items():  # units stated in headers
-        if column.unit is not None:
-            cells[f"_hunit_{name}"] = column.unit
-    return cells, layout, unit_above
-
-
-def _long_cells(frame: pd.DataFrame, value_columns) -> pd.DataFrame:
-    cells = pd.DataFrame({"_row": frame["_row"].to_numpy()})
-    for name, column in value_columns:
-        cells[name] = frame[column.index].to_numpy()
-        cells[f"_hdr_{name}"] = column.header
-    return cells
-
-
-def _wide_cells(frame, fields, wide, key, out: _Collector, *, year) -> pd.DataFrame:
-    """Melt one-column-per-month or one-column-per-item into long cells: one row per source row × key."""
-    groups: dict[object, list[_Column]] = {}
-    for column in wide:
-        groups.setdefault(column.item if key == "item" else column.month, []).append(column)
-    parts = []
-    for value, group in groups.items():
-        part = pd.DataFrame({"_row": frame["_row"].to_numpy()})
-        for name, id_column in fields.items():
-            part[name] = frame[id_column.index].to_numpy()
-            part[f"_hdr_{name}"] = id_column.header
-        part[key] = [value] * len(part)
-        part[f"_hdr_{key}"] = group[0].header
-        for column in group:
-            if column.measure in part and column.measure not in fields:
-                out.error(None, column.header, None, f"one {column.measure} column per {key}",
-                          "Two columns hold the same figure for one item or month; remove one.")
-                continue
-            part[column.measure] = frame[column.index].to_numpy()
-            part[f"_hdr_{column.measure}"] = column.header
-            if column.unit is not None:
-                part[f"_hunit_{column.measure}"] = column.unit
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_above, unit_arg) -> pd.Series:
+def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit_above, unit_arg) -> pd.Series:
     """The unit of each row's amounts, from the unit column, the headers, a 单位 line, or unit=.
 
     Every source that states a unit must agree with the others; a row with an amount and no unit
@@ -447,7 +106,7 @@ def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, un
     unreadable = pd.Series(False, index=cells.index)
     if "unit" in cells:
         units = _parse_cells(cells["unit"], parse.parse_unit, cells["_hdr_unit"], rows, out)
-        unreadable = units.isna() & _present(cells["unit"])  # already reported as a bad unit
+        unreadable = units.isna() & present(cells["unit"])  # already reported as a bad unit
         sources.append((units, "the unit column '" + cells["_hdr_unit"].astype(str) + "'"))
     for name in spec.amounts:
         if f"_hunit_{name}" in cells:
@@ -471,9 +130,9 @@ def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, un
     amount_header = pd.Series("unit", index=cells.index, dtype=object)
     for name in spec.amounts:
         if name in cells:
-            present = _present(cells[name])
-            amount_header[present & ~has_amount] = cells.loc[present & ~has_amount, f"_hdr_{name}"]
-            has_amount |= present
+            filled = present(cells[name])
+            amount_header[filled & ~has_amount] = cells.loc[filled & ~has_amount, f"_hdr_{name}"]
+            has_amount |= filled
     missing = has_amount & resolved.isna() & ~unreadable
     for row, header in zip(rows[missing], amount_header[missing]):
         out.error(row, header, None, "a unit (元, 万元 or 亿元) for this amount",
@@ -482,11 +141,11 @@ def _resolve_units(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, un
     return resolved
 
 
-def _read_table(source, spec: _TableSpec, *, sheet=None, unit=None, year=None, encoding=None) -> pd.DataFrame:
-    grids = _load_grids(source, sheet=sheet, encoding=encoding)
+def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, encoding=None) -> pd.DataFrame:
+    grids = load_grids(source, sheet=sheet, encoding=encoding)
     grid = grids[0]
-    out = _Collector(grid.label)
-    cells, layout, unit_above = _grid_to_cells(grid, spec, out, year=year)
+    out = Collector(grid.label)
+    cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year)
     table = _canonical(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
     if "region_code" in table:
         table = validate.check(table, spec.name, out)
@@ -498,13 +157,13 @@ def _read_table(source, spec: _TableSpec, *, sheet=None, unit=None, year=None, e
     return table
 
 
-def _emit_warnings(out: _Collector) -> None:
+def _emit_warnings(out: Collector) -> None:
     if out.warnings:
         lines = "\n".join(f"  - {w}" for w in out.warnings)
         warnings.warn(FiscalDataWarning(f"{len(out.warnings)} note(s) on {out.label}:\n{lines}"), stacklevel=4)
 
 
-def _canonical(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_above, unit_arg, year) -> pd.DataFrame:
+def _canonical(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit_above, unit_arg, year) -> pd.DataFrame:
     rows = cells["_row"]
 
     def column(name: str, parser, *, fill=None) -> pd.Series:
@@ -568,7 +227,7 @@ def _canonical(cells: pd.DataFrame, spec: _TableSpec, out: _Collector, *, unit_a
     return table
 
 
-def _periods(cells: pd.DataFrame, years: pd.Series | None, out: _Collector, *, year_arg) -> pd.Series:
+def _periods(cells: pd.DataFrame, years: pd.Series | None, out: Collector, *, year_arg) -> pd.Series:
     rows = cells["_row"]
     if "period" not in cells:
         out.error(None, None, None, "a period column (period/月份)", "Add the month each figure runs to.")
@@ -738,7 +397,7 @@ def read_workbook(path, *, unit: str | None = None) -> Workbook:
     >>> book.monthly.head()                  # doctest: +SKIP
     """
     path = Path(path)
-    sheets = _excel_sheets(path)
+    sheets = excel_sheets(path)
     found: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for table, names in SHEET_NAMES.items():

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import openpyxl
-import pandas as pd
 import pytest
 
 import fiscalmon

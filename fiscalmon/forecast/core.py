@@ -18,7 +18,7 @@ from ..parse import CellError, parse_month_spec
 from . import intervals as iv
 from .history import COMBINATION_MEMBERS, combination_weights, combine, past_combination, past_projections
 from .methods import BUREAU_METHODS, last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
-from .models import MIN_MONTHS, fit_and_simulate, single_months
+from .models import fit_and_simulate, single_months
 from .panel import Panel, build_panel
 
 #: Every method, in the order the documentation lists them.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,13 +48,13 @@ class MonthlyReport:
 
         return render_fragment(self)
 
-    def to_html(self, path) -> "Path":
+    def to_html(self, path) -> Path:
         """Write one self-contained HTML file (charts embedded, no network), whole or not at all."""
         from .render_html import write_html
 
         return write_html(self, path)
 
-    def to_excel(self, path) -> "Path":
+    def to_excel(self, path) -> Path:
         """Write an Excel workbook: one sheet per section, real numbers, units in headers, levels coloured."""
         from .render_excel import write_excel
 

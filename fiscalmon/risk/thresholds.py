@@ -271,7 +271,7 @@ def load_thresholds(path=None) -> Thresholds:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FiscalDataError([Problem(path.name, None, None, None, "a TOML file in UTF-8",
-                                       f"Save the file as UTF-8 ({exc}).")])
+                                       f"Save the file as UTF-8 ({exc}).")]) from None
     user = _parse(text, path.name, shipped=False)
     return Thresholds(tuple(shipped + user), (SHIPPED, path.name))
 
@@ -312,7 +312,7 @@ def _parse(text: str, label: str, *, shipped: bool) -> list[BandSet]:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         raise FiscalDataError([Problem(label, int(found.group(1)) if found else None, None, None, "valid TOML",
-                                       f"Fix the syntax ({exc}); docs/risk.md shows the format.")])
+                                       f"Fix the syntax ({exc}); docs/risk.md shows the format.")]) from None
     where = _Locator(text)
     problems: list[Problem] = []
 
