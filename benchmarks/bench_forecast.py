@@ -45,7 +45,8 @@ def accuracy() -> list[str]:
         summary = fiscalmon.backtest(monthly, annual, items=item, as_of_months=MONTHS, min_train_years=train)
         table = summary.pivot(index="method", columns="as_of_month", values=["mape", "coverage80"])
         table = table.reindex([m for m in METHODS if m in table.index])
-        lines += [f"#### {label}", "", f"scored projections per method and month: {int(summary['n'].iloc[0])}", "",
+        lines += [f"#### {label}", "", f"scored projections per method and month: {int(summary['n'].iloc[0])} (coverage counts those whose "
+                  "interval had at least 8 earlier errors to learn from)", "",
                   "```", table.round(3).to_string(), "```", ""]
         for month in MONTHS:
             mape = summary[summary["as_of_month"] == month].set_index("method")["mape"]
