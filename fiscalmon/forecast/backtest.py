@@ -57,9 +57,8 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     >>> summary = fiscalmon.backtest(*fiscalmon.datasets.texas(), items="tax_revenue",
     ...                              as_of_months=[3, 6, 9])   # doctest: +SKIP
     """
-    names, _ = _check_arguments(monthly, annual, "all" if methods is None else methods, None)
-    if methods is None:
-        names = [*COMBINATION_MEMBERS, "combination"]
+    names, _ = _check_arguments(monthly, annual, [*COMBINATION_MEMBERS, "combination"] if methods is None else methods,
+                                None)
     months = [int(m) for m in as_of_months]
     if not months or any(not 1 <= m <= 11 for m in months):
         raise ValueError(f"as_of_months must be months 1–11; got {months}")

@@ -179,7 +179,8 @@ def _forecast_panel(panel: Panel, period: pd.Period, names, members, n_paths, se
             results[name] = _model(name, panel, view, t, m, n_paths, seed, bureau, progress)
     common = _common_columns(view, t, m)
     frames = [_rows(panel, period, name, run, common, reference, m) for name, run in results.items()]
-    return pd.concat(frames, ignore_index=True), results.get("combination", _Run(None)).weights
+    weights = results["combination"].weights if "combination" in results else {}
+    return pd.concat(frames, ignore_index=True), weights
 
 
 def _combination(panel, view, t, m, members, bureau) -> _Run:

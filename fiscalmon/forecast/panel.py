@@ -66,9 +66,9 @@ class Panel:
 
     def subset(self, rows) -> "Panel":
         """The panel restricted to some series (a boolean mask or integer positions)."""
-        return replace(self, keys=self.keys.iloc[rows].reset_index(drop=True) if not isinstance(rows, np.ndarray)
-                       or rows.dtype != bool else self.keys[rows].reset_index(drop=True),
-                       ytd=self.ytd[rows], yoy=self.yoy[rows], outturn=self.outturn[rows], budget=self.budget[rows])
+        rows = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows)
+        return replace(self, keys=self.keys.iloc[rows].reset_index(drop=True), ytd=self.ytd[rows], yoy=self.yoy[rows],
+                       outturn=self.outturn[rows], budget=self.budget[rows])
 
 
 def build_panel(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, items=None,
