@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io as _io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -312,6 +313,11 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
         cells = _long_cells(frame, value_columns)
     elif "item" in fields and wide_months:
         layout = "wide-by-month"
+        single = [c.header for c in wide_months if re.match(r"^(\d{4}年)?\d{1,2}月", c.header) and c.month[1] > 1]
+        if single:
+            out.warn(None, ", ".join(single), None, "year-to-date columns (1-N月)",
+                     "These headers name one month; they were read as year to date (3月 as 1-3月). If they hold "
+                     "single-month (当月) amounts, cumulate them or rename the columns 1-N月.")
         cells = _wide_cells(frame, fields, wide_months, "period", out, year=year)
     elif "period" in fields and wide_items:
         layout = "wide-by-item"

@@ -18,6 +18,8 @@ COMPLETION_MIXUP_PCT = 300.0
 #: Reported YTD growth that differs from the growth computed from both years' amounts by more
 #: than this many percentage points is noted (often 可比口径 versus 自然口径).
 GROWTH_MISMATCH_PP = 1.0
+#: Region names that mark a total row of a bureau table rather than a region.
+TOTAL_ROW_NAMES = ("合计", "总计", "小计", "汇总", "全部")
 #: Outturn or adjusted budget outside this ratio of the budget suggests mixed units.
 BUDGET_RATIO_RANGE = (0.2, 5.0)
 
@@ -40,6 +42,10 @@ def _region_ids(table: pd.DataFrame, out) -> pd.DataFrame:
     if name_only.all() and len(table):
         out.warn(None, "region_code", None, "region codes (GB/T 2260)",
                  "The file has region names only; the names are used as region ids.")
+    totals = table["region"].isin(TOTAL_ROW_NAMES)
+    for row, name in table.loc[totals, ["_row", "region"]].itertuples(index=False):
+        out.warn(row, "region", name, "a region, not a total row",
+                 f"'{name}' is read as a region of its own; remove the row, or give it the code of the area it totals.")
     table.loc[name_only, "region_code"] = table.loc[name_only, "region"]
     table.loc[code_only, "region"] = table.loc[code_only, "region_code"]
     _same_id_same_name(table, out)

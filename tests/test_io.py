@@ -272,3 +272,21 @@ def test_bundled_bureau_examples_match_the_seed_file():
         other = fiscalmon.read_monthly(DATA / "examples" / name)
         pd.testing.assert_series_equal(other["ytd"], seed["ytd"])
         pd.testing.assert_series_equal(other["yoy_pct"], seed["yoy_pct"])
+
+
+def test_single_month_headers_in_a_wide_table_are_read_as_ytd_with_a_warning(tmp_path):
+    """"3月" may mean 1-3月 (year to date) or March alone (当月): read as year to date, and say so."""
+    path = tmp_path / "wide.csv"
+    path.write_text("地区,项目,年度,1月,2月,3月\n昌吉市,税收收入,2023,4,7.5,12\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="2月, 3月"):
+        table = fiscalmon.read_monthly(path, unit="亿元")
+    assert table["ytd"].tolist() == [4.0, 7.5, 12.0]
+
+
+def test_a_total_row_is_kept_but_flagged(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("地区,月份,项目,累计,单位\n昌吉市,2023-06,税收收入,12,亿元\n合计,2023-06,税收收入,30,亿元\n",
+                    encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="'合计' is read as a region"):
+        table = fiscalmon.read_monthly(path)
+    assert sorted(table["region"]) == ["合计", "昌吉市"]
