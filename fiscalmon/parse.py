@@ -90,15 +90,23 @@ _CHINESE = re.compile(
 )
 
 
+#: Year-to-date spans reports name in words. A quarter other than the first (二季度) is not year to date.
+_YTD_SPANS = {"一季度": 3, "第一季度": 3, "1季度": 3, "上半年": 6, "前三季度": 9, "全年": 12}
+_SPAN_WORDS = re.compile(r"^(?:(\d{4})\s*年\s*)?(" + "|".join(sorted(_YTD_SPANS, key=len, reverse=True)) + r")(?:累计)?$")
+
+
 def parse_month_spec(value: object) -> tuple[int | None, int]:
     """The (year, month) a year-to-date figure runs to; year is ``None`` when the cell has none.
 
-    A span must start in January (1-6月 is year to date; 4-6月 is a quarter, and an error).
+    A span must start in January (1-6月 is year to date; 4-6月 is a quarter, and an error). The
+    words 一季度, 上半年, 前三季度 and 全年 are the year to March, June, September and December.
 
     >>> parse_month_spec("2023年1-6月")
     (2023, 6)
     >>> parse_month_spec("1-2月")
     (None, 2)
+    >>> parse_month_spec("2023年上半年")
+    (2023, 6)
     """
     expected = "a month such as 2023-06, 202306, 2023年6月 or 2023年1-6月"
     if isinstance(value, np.datetime64):
@@ -130,6 +138,9 @@ def parse_month_spec(value: object) -> tuple[int | None, int]:
                 "Give the cumulative figure from January; single quarters or months are not year-to-date.",
             )
         return year, _check_month(month)
+    match = _SPAN_WORDS.match(text)
+    if match:
+        return (int(match.group(1)) if match.group(1) else None), _YTD_SPANS[match.group(2)]
     raise CellError(expected, "Write the period as YYYY-MM.")
 
 
@@ -188,7 +199,10 @@ def parse_code(value: object) -> str | None:
     """
     if isinstance(value, (float, np.floating)) and not math.isnan(value) and not float(value).is_integer():
         raise CellError("a region code such as 652300", "Format the code column as text.")
-    return clean_text(value)
+    text = clean_text(value)
+    if text is not None and re.fullmatch(r"\d+\.0+", text):
+        return text.split(".")[0]  # "652300.0": an integer code after a round trip through Excel
+    return text
 
 
 def parse_level(value: object) -> str | None:

@@ -192,7 +192,7 @@ def test_parse_month_spec_accepts(raw, expected):
     ("", "a month such as"),
     ("—", "a month such as"),
     (None, "a month such as"),
-    ("上半年", "a month such as"),
+    ("下半年", "a month such as"),  # H2 is not year to date (上半年 is: see below)
     ("2023Q2", "a month such as"),
     ("20236", "a month such as"),
     ("June 2023", "a month such as"),
@@ -439,3 +439,22 @@ def test_parse_month_spec_rejects_a_period_typed_as_a_decimal_number():
         parse_month_spec(2023.1)
     assert "period written as text" in caught.value.expected
     assert parse_month_spec(202310) == (2023, 10)
+
+
+@pytest.mark.parametrize("raw, expected", [("2023年上半年", (2023, 6)), ("前三季度", (None, 9)),
+                                           ("2023年一季度", (2023, 3)), ("2022年全年", (2022, 12))])
+def test_parse_month_spec_reads_year_to_date_words(raw, expected):
+    """Reports name YTD spans in words: 上半年 = 1-6月, 前三季度 = 1-9月, 一季度 = 1-3月, 全年 = 1-12月."""
+    assert parse_month_spec(raw) == expected
+
+
+def test_parse_month_spec_refuses_a_later_quarter():
+    """二季度 (April–June) is not year to date."""
+    with pytest.raises(CellError):
+        parse_month_spec("2023年二季度")
+
+
+def test_parse_code_drops_the_decimal_of_an_integer_code_written_as_text():
+    """A code column saved from Excel to CSV may read 652300.0: the same code as 652300."""
+    assert parse_code("652300.0") == "652300"
+    assert parse_code("652300-bj") == "652300-bj"
