@@ -5,7 +5,8 @@
 
 Accuracy: MAPE and 80% interval coverage of every method and the combination at as-of months 3, 6
 and 9, backtested (expanding window: every year's interval comes from earlier years only) on
-- the REAL Texas series in data/real/ (total tax collections and sales taxes, FY2003–FY2025;
+- the REAL Texas series in data/real/ (total tax collections and sales taxes, FY2003–FY2025, each
+  alone and both as one two-series panel, whose errors are pooled as a county panel's are;
   fiscal month k is mapped to period k of the fiscal year, months cumulated into YTD, the fiscal-year
   totals taken as outturns, amounts rescaled to 100 million dollars);
 - the SYNTHETIC demo panel (126 Xinjiang regions, 2013–2022 outturns).
@@ -34,9 +35,12 @@ BUREAU = ("carry_forward", "progress_ratio")
 
 def accuracy() -> list[str]:
     lines = ["### Accuracy (backtest, expanding window)", ""]
+    total, sales = fiscalmon.datasets.texas("total_tax_collections"), fiscalmon.datasets.texas("sales_taxes")
+    both = [pd.concat([total[k], sales[k].assign(region_code="TX-sales")], ignore_index=True) for k in (0, 1)]
     datasets = {
-        "Texas total tax collections (real)": (*fiscalmon.datasets.texas("total_tax_collections"), "tax_revenue", 5),
-        "Texas sales taxes (real)": (*fiscalmon.datasets.texas("sales_taxes"), "tax_revenue", 5),
+        "Texas total tax collections (real)": (*total, "tax_revenue", 5),
+        "Texas sales taxes (real)": (*sales, "tax_revenue", 5),
+        "Texas, both series as one panel (real)": (*both, "tax_revenue", 5),
         "demo panel, gpb_revenue (synthetic)": (fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual(),
                                                 "gpb_revenue", 3),
     }
