@@ -14,39 +14,19 @@ import pandas as pd
 
 from . import __version__
 from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning
-from .io import atomic_write, read_annual, read_monthly
+from .io import read_annual, read_monthly
 from .schema import ITEMS
 from .summary import coverage, latest_by_region
+from .textout import emit, render_table
 
 EXIT_DATA_ERROR = 2
-
-
-def _emit(text: str, output: str | None) -> None:
-    """Print, or write whole to a file (never half-written)."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    path = atomic_write(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    print(f"wrote {path}", file=sys.stderr)
-
-
-def _format_table(table: pd.DataFrame, fmt: str, *, decimals: int = 2) -> str:
-    table = table.copy()
-    for name in table.columns:
-        if isinstance(table[name].dtype, pd.PeriodDtype):
-            table[name] = table[name].astype(str)
-    if fmt == "csv":
-        return table.to_csv(index=False, float_format="%.8g")
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                           "display.unicode.east_asian_width", True):
-        return table.to_string(index=False, float_format=lambda v: f"{v:,.{decimals}f}", na_rep="") + "\n"
 
 
 def cmd_summary(args) -> None:
     monthly = read_monthly(args.file, sheet=args.sheet, unit=args.unit, year=args.year)
     latest = latest_by_region(monthly)
     if args.format == "csv":
-        _emit(_format_table(latest.drop(columns=["item_zh"]), "csv"), args.output)
+        emit(render_table(latest.drop(columns=["item_zh"]), "csv"), args.output)
         return
     info = coverage(monthly)
     source = monthly.attrs
@@ -57,7 +37,7 @@ def cmd_summary(args) -> None:
         "",
     ]
     shown = latest.drop(columns=["unit"]).rename(columns={"ytd": "ytd (亿元)"})
-    _emit("\n".join(head) + _format_table(shown, "table"), args.output)
+    emit("\n".join(head) + render_table(shown, "table"), args.output)
 
 
 def _read_inputs(args):
@@ -73,7 +53,7 @@ def cmd_forecast(args) -> None:
     result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,
                                 regions=args.region, progress=not args.quiet)
     if args.format == "csv":
-        _emit(_format_table(result[OUTPUT_COLUMNS], "csv"), args.output)
+        emit(render_table(result[OUTPUT_COLUMNS], "csv"), args.output)
         for source, count in result["interval_source"].value_counts().items():
             print(f"note: {count} interval(s) from {source}", file=sys.stderr)
         return
@@ -89,7 +69,7 @@ def cmd_forecast(args) -> None:
             tail += f"combination weights ({item}, from {info['years']} past years): {shares}\n"
         elif info:
             tail += f"combination ({item}): plain average of the members each series has (no past years)\n"
-    _emit(head + _format_table(shown, "table") + tail, args.output)
+    emit(head + render_table(shown, "table") + tail, args.output)
 
 
 def cmd_backtest(args) -> None:
@@ -100,12 +80,12 @@ def cmd_backtest(args) -> None:
     summary = backtest(monthly, annual, methods=args.method, as_of_months=months, items=args.item or "gpb_revenue",
                        regions=args.region, min_train_years=args.min_train_years)
     if args.format == "csv":
-        _emit(_format_table(summary, "csv"), args.output)
+        emit(render_table(summary, "csv"), args.output)
         return
     head = ("Backtest: for every past year and as-of month, the projection from the data known then vs the outturn.\n"
             "mape and bias_pct in percent (bias > 0: too high); coverage as a share; winkler80 in percent of "
             "the outturn.\n")
-    _emit(head + _format_table(summary, "table", decimals=3), args.output)
+    emit(head + render_table(summary, "table", decimals=3), args.output)
 
 
 def cmd_report(args) -> None:
@@ -145,7 +125,7 @@ def cmd_report(args) -> None:
 def cmd_items(args) -> None:
     table = pd.DataFrame([(i.key, i.zh, i.kind, "、".join(i.aliases)) for i in ITEMS.values()],
                          columns=["key", "中文", "kind", "aliases"])
-    _emit(_format_table(table, args.format), args.output)
+    emit(render_table(table, args.format), args.output)
 
 
 def build_parser() -> argparse.ArgumentParser:

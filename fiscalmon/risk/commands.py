@@ -8,13 +8,13 @@ Bad input (a file, a month, a thresholds file) is reported as located problems, 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import FiscalDataError, Problem
-from ..io import atomic_write, read_risk
+from ..io import read_risk
+from ..textout import emit, render_table
 from .assess import assess
 from .indicators import CHANGE_ZH
 from .thresholds import load_thresholds
@@ -61,29 +61,6 @@ def add_commands(subparsers) -> None:
     thresholds.set_defaults(run=cmd_thresholds)
 
 
-def _emit(text: str, output: str | None) -> None:
-    """Print, or write whole to a file (never half-written)."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    path = atomic_write(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    print(f"wrote {path}", file=sys.stderr)
-
-
-def _render(table: pd.DataFrame, fmt: str) -> str:
-    table = table.copy()
-    for name in table.columns:
-        if isinstance(table[name].dtype, pd.PeriodDtype):
-            table[name] = table[name].astype(str)
-    if fmt == "csv":
-        return table.to_csv(index=False, float_format="%.8g")
-    if table.empty:
-        return "(none)\n"
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
-                           "display.max_colwidth", 400, "display.unicode.east_asian_width", True):
-        return table.to_string(index=False, float_format=lambda v: f"{v:,.2f}", na_rep="") + "\n"
-
-
 def _month(text: str, label: str, column: str) -> pd.Period:
     if not re.fullmatch(r"\d{4}-\d{2}", text.strip()) or not 1 <= int(text.strip()[5:]) <= 12:
         raise FiscalDataError([Problem(label, None, column, text, "a month YYYY-MM such as 2023-06",
@@ -104,9 +81,9 @@ def cmd_flags(args) -> None:
     result = assess(table, month, thresholds)
     if args.table or args.format == "csv":
         chosen = getattr(result, args.table or "flags")
-        _emit(_render(chosen, args.format), args.output)
+        emit(render_table(chosen, args.format), args.output)
         return
-    _emit(_report(result, label, args.thresholds), args.output)
+    emit(_report(result, label, args.thresholds), args.output)
 
 
 def _report(result, label: str, thresholds_file: str | None) -> str:
@@ -129,14 +106,14 @@ def _report(result, label: str, thresholds_file: str | None) -> str:
     counts = changes["change"].value_counts()
     tally = ", ".join(f"{name} {counts.get(name, 0)}" for name in CHANGE_ZH)
     parts = [
-        "\n".join(head), _render(shown, "table"),
+        "\n".join(head), render_table(shown, "table"),
         "Watch list (red-level counties; 亿元): treasury cash against wage arrears and debt service due in the "
         "next three months; sanbao_months_after = cash left ÷ (三保 budget ÷ 12).",
-        _render(watch, "table"),
+        render_table(watch, "table"),
         "Flags other than green (--format csv gives every row, green included):",
-        _render(flagged, "table"),
+        render_table(flagged, "table"),
         f"Changes since the previous month: {tally}.",
-        _render(moved[["region_code", "region", "indicator_zh", "previous_period", "previous_level", "level",
+        render_table(moved[["region_code", "region", "indicator_zh", "previous_period", "previous_level", "level",
                        "change"]], "table"),
     ]
     return "\n".join(parts)
@@ -153,7 +130,7 @@ def cmd_thresholds(args) -> None:
     month = _month(args.month, "--month", "--month") if args.month else None
     table = thresholds.table(month, args.province)
     if args.format == "csv":
-        _emit(_render(table, "csv"), args.output)
+        emit(render_table(table, "csv"), args.output)
         return
     lines = [f"Risk thresholds ({', '.join(thresholds.files)}); bands are [lower, upper) unless shown otherwise.",
              "tag: C confirmed in a public source; P one province only or a secondary source; "
@@ -168,4 +145,4 @@ def cmd_thresholds(args) -> None:
             if band.note:
                 lines.append(f"          note: {band.note}")
         lines.append("")
-    _emit("\n".join(lines), args.output)
+    emit("\n".join(lines), args.output)
