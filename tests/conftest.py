@@ -12,6 +12,26 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 MALFORMED = Path(__file__).resolve().parent / "data" / "malformed"
 
+#: A province's own thresholds file (test data): Xinjiang (650000) in 2023 sets its treasury-coverage
+#: warning line at 0.6 months instead of the shipped 0.4.
+PROVINCE_THRESHOLDS = """\
+
+[[threshold]]
+indicator = "treasury_coverage"
+province = "650000"
+year = 2023
+source = "某省库款考核办法（测试用）"
+tag = "P"
+  [[threshold.bands]]
+  level = "red"
+  label = "预警"
+  upper = 0.6
+  [[threshold.bands]]
+  level = "green"
+  label = "正常"
+  lower = 0.6
+"""
+
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed command line as a user would, in a separate process."""

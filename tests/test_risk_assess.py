@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import fiscalmon
+from conftest import PROVINCE_THRESHOLDS
 from fiscalmon.risk import INDICATORS, assess, load_thresholds
 from fiscalmon.risk.assess import CHANGE_COLUMNS, COUNTY_COLUMNS, FLAG_COLUMNS, WATCH_COLUMNS
 
@@ -191,27 +192,13 @@ def test_a_value_just_off_a_boundary_shows_enough_decimals():
 
 # ---- province and year overrides ----------------------------------------------------------------
 
-PROVINCE_FILE = """
-[[threshold]]
-indicator = "treasury_coverage"
-province = "650000"
-year = 2023
-source = "某省库款考核办法（测试用）"
-tag = "P"
-  [[threshold.bands]]
-  level = "red"
-  upper = 0.6
-  [[threshold.bands]]
-  level = "green"
-  lower = 0.6
-"""
 
 
 def test_province_and_year_overrides_take_effect(tmp_path):
     """Coverage 0.5 months is green under the defaults (≥ 0.4) but red under Xinjiang's own 2023 line of 0.6;
     Gansu (620000) and Xinjiang in 2022 keep the defaults."""
     path = tmp_path / "xinjiang.toml"
-    path.write_text(PROVINCE_FILE, encoding="utf-8")
+    path.write_text(PROVINCE_THRESHOLDS, encoding="utf-8")
     rows = [dict(region_code=code, period=month, treasury_balance=0.5, treasury_outflow=1.0)
             for code in ("653122", "620102") for month in ("2022-06", JUNE)]
     table = risk_table(*rows)

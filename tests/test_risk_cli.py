@@ -13,26 +13,10 @@ import pytest
 
 from fiscalmon.risk import INDICATORS
 from fiscalmon.risk.assess import FLAG_COLUMNS, WATCH_COLUMNS
-from conftest import DATA
+from conftest import DATA, PROVINCE_THRESHOLDS
 
 DEMO = str(DATA / "demo" / "xinjiang_risk_synthetic.csv")
 
-PROVINCE_FILE = """
-[[threshold]]
-indicator = "treasury_coverage"
-province = "650000"
-year = 2023
-source = "某省库款考核办法（测试用）"
-tag = "P"
-  [[threshold.bands]]
-  level = "red"
-  label = "预警"
-  upper = 0.6
-  [[threshold.bands]]
-  level = "green"
-  label = "正常"
-  lower = 0.6
-"""
 
 
 def _csv(text: str) -> pd.DataFrame:
@@ -77,7 +61,7 @@ def test_one_table_to_a_file_written_atomically(cli, tmp_path):
 
 def test_province_thresholds_file_changes_the_flags(cli, tmp_path):
     path = tmp_path / "xinjiang.toml"
-    path.write_text(PROVINCE_FILE, encoding="utf-8")
+    path.write_text(PROVINCE_THRESHOLDS, encoding="utf-8")
     default = _csv(cli("flags", DEMO, "--month", "2023-06", "--format", "csv").stdout)
     own = _csv(cli("flags", DEMO, "--month", "2023-06", "--format", "csv", "--thresholds", str(path)).stdout)
     pick = lambda t: t[t["indicator"] == "treasury_coverage"].set_index("region_code")  # noqa: E731
@@ -131,7 +115,7 @@ def test_thresholds_command_names_a_source_for_every_value(cli):
 
 def test_thresholds_command_shows_a_province_file_in_force(cli, tmp_path):
     path = tmp_path / "xinjiang.toml"
-    path.write_text(PROVINCE_FILE, encoding="utf-8")
+    path.write_text(PROVINCE_THRESHOLDS, encoding="utf-8")
     result = cli("thresholds", "--thresholds", str(path), "--month", "2023-06", "--province", "650000",
                  "--format", "csv")
     assert result.returncode == 0, result.stderr
