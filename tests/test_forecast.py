@@ -131,6 +131,36 @@ def test_demo_panel_every_county_and_combination_weights_are_reported():
     assert result["hist_progress_pct"].between(30, 70).all()
 
 
+@pytest.mark.parametrize("series, expected_weight_of_a", [
+    (1, 3 / 8 * 1.0 + 5 / 8 * 0.8),     # 3 errors: shrink 3/(3+5) towards inverse MSE
+    (10, 30 / 35 * 1.0 + 5 / 35 * 0.8),  # 30 errors (a panel): mostly the stacking weights
+])
+def test_combination_weights_shrink_stacking_by_the_number_of_past_errors(series, expected_weight_of_a):
+    """Member b always misses twice as far as a in the same direction: stacking gives a all the weight
+    (b adds nothing), inverse MSE gives a 1/e² ÷ (1/e² + 1/(4e²)) = 0.8; the blend depends on how many
+    series × years of errors there are."""
+    from fiscalmon.forecast.history import combination_weights
+
+    base = np.tile([[0.02, -0.03, 0.05]], (series, 1))
+    weights, years = combination_weights({"a": base, "b": 2 * base})
+    assert years == 3
+    assert weights["a"] == pytest.approx(expected_weight_of_a, abs=1e-3)
+    assert weights["a"] + weights["b"] == pytest.approx(1.0)
+
+
+def test_combination_weights_plain_average_below_three_years():
+    from fiscalmon.forecast.history import combination_weights
+
+    weights, years = combination_weights({"a": np.array([[0.01, 0.02]]), "b": np.array([[0.05, 0.04]])})
+    assert years == 2 and weights == {"a": 0.5, "b": 0.5}
+
+
+def test_an_empty_monthly_table_is_a_clear_error():
+    empty = fiscalmon.datasets.demo_monthly().iloc[:0]
+    with pytest.raises(ValueError, match="the monthly table has no rows"):
+        forecast_full_year(empty, as_of="2023-06")
+
+
 def test_no_look_ahead_later_months_do_not_change_the_projection():
     """A projection as of June must not move when July–December figures are added to the table."""
     monthly, annual = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual()

@@ -19,8 +19,8 @@ from .panel import Panel
 COMBINATION_MEMBERS = ("carry_forward", "progress_ratio", "blended", "growth_path")
 #: Fewer past years with errors of every member than this, and the combination is a plain average.
 MIN_WEIGHT_YEARS = 3
-#: Years of history at which the stacking weights and the inverse-MSE weights count equally.
-STACKING_SHRINK_YEARS = 5
+#: Past errors (series × years) at which the stacking weights and the inverse-MSE weights count equally.
+STACKING_SHRINK_CASES = 5
 
 
 @dataclass
@@ -61,8 +61,9 @@ def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float]
     Over the series-years where every member has an error: the non-negative weights summing to one
     that minimise the squared error of the combination (stacking; they take the members' correlation
     into account), shrunk towards inverse mean-squared-error weights (Bates & Granger) by
-    ``years ÷ (years + 5)``, so that a short history leans on the simpler, steadier rule. Fewer than
-    three years: a plain average.
+    ``cases ÷ (cases + 5)``, where ``cases`` counts the series × years behind them: one series with a
+    short history leans on the simpler, steadier rule, while a county panel, with a hundred errors a
+    year, trusts its stacking weights. Fewer than three years: a plain average.
 
     Returns the weights and the number of years behind them.
     """
@@ -75,7 +76,8 @@ def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float]
     sample = np.stack([stacked[k][common] for k in range(len(names))])  # (members, cases)
     inverse = 1 / np.maximum(np.mean(sample ** 2, axis=1), 1e-12)
     inverse /= inverse.sum()
-    shrink = years / (years + STACKING_SHRINK_YEARS)
+    cases = sample.shape[1]
+    shrink = cases / (cases + STACKING_SHRINK_CASES)
     weights = shrink * _stacking_weights(sample) + (1 - shrink) * inverse
     return {name: float(w) for name, w in zip(names, weights / weights.sum())}, years
 
