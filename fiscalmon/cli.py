@@ -58,11 +58,17 @@ def cmd_forecast(args) -> None:
             print(f"note: {count} interval(s) from {source}", file=sys.stderr)
         return
     shown = result[["region_code", "region", "item", "method", "ytd", "budget", "completion_pct", "point", "lo80",
-                    "hi80", "p_attain", "required_rest_growth_pct", "interval_source"]]
+                    "hi80", "p_attain", "required_rest_growth_pct", "interval_source"]].copy()
+    fell_back = result["method"] != result["requested_method"]
+    shown.loc[fell_back, "method"] = result["requested_method"][fell_back] + "→" + result["method"][fell_back]
     head = (f"Full-year projection as of {result['as_of'].iloc[0]} (亿元; interval 80%; p_attain = P(full year ≥ "
             "budget); required_rest_growth_pct = growth the remaining months need over last year's).\n")
     notes = sorted(set(result["assumptions"]) - {""})
     tail = "".join(f"assumed: {a}\n" for a in notes)
+    missing = result[result["point"].isna()]
+    for (method, why), rows in missing.groupby(["requested_method", missing["note"].str.extract(
+            r"(no projection: .*)$", expand=False)], sort=False):
+        tail += f"{method}: {why} ({len(rows)} row(s))\n"
     for item, info in result.attrs.get("weights", {}).items():
         if info.get("weights"):
             shares = ", ".join(f"{k} {v:.2f}" for k, v in info["weights"].items())

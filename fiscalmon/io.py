@@ -149,6 +149,10 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     table = _canonical(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
     if "region_code" in table:
         table = validate.check(table, spec.name, out)
+    if table.empty and not out.problems:
+        out.error(None, None, None, "at least one row of figures below the header",
+                  "The file has a header and no figures: check that this is the right file, or the right "
+                  "sheet of a workbook (pass sheet= to choose one).")
     if out.problems:
         raise FiscalDataError(out.problems)
     _emit_warnings(out)

@@ -273,3 +273,28 @@ def test_cli_forecast_for_a_month_not_in_the_data_is_a_clear_error(cli):
     result = cli("forecast", str(seeds / "changji_2023h1_monthly.csv"), "--as-of", "2024-06")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "2023-01 to 2023-06" in result.stderr
+
+
+def test_a_method_that_cannot_project_says_which_input_it_lacked():
+    """One year of data, no annual table: carry_forward lacks A′, progress_ratio lacks past shares;
+    a month with only a growth rate and no last-year YTD has no amount at all."""
+    values = {f"2023-{k:02d}": 10.0 + k for k in range(1, 7)}
+    table = _series_table(values)
+    result = forecast_full_year(table, as_of="2023-06", method=["carry_forward", "progress_ratio"])
+    notes = result.set_index("method")["note"]
+    assert "needs last year's full-year amount" in notes["carry_forward"]
+    assert "at least two past years" in notes["progress_ratio"]
+    growth_only = table.assign(ytd=np.where(table["period"] == pd.Period("2023-06", freq="M"), np.nan, table["ytd"]),
+                               yoy_pct=5.0)
+    result = forecast_full_year(growth_only, as_of="2023-06", method="carry_forward")
+    assert "no YTD amount at 2023-06" in result.loc[0, "note"]
+
+
+def test_cli_table_shows_a_fallback_as_requested_and_used_method(cli, tmp_path):
+    path = tmp_path / "short.csv"
+    # one year of amounts with their growth: ets has too little history, growth_path can work
+    _series_table({f"2023-{k:02d}": 10.0 + k for k in range(1, 7)}).assign(yoy_pct=5.0).to_csv(path, index=False)
+    result = cli("forecast", str(path), "--as-of", "2023-06", "--method", "ets", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "ets→growth_path" in result.stdout
+    assert "fell back to a bureau method" in result.stderr

@@ -26,6 +26,7 @@ CASES = [
     ("region_code_conflict.csv", 3, "region", "the same region as row 2"),
     ("unreadable_encoding.csv", None, None, "UTF-8, GBK/GB18030 or UTF-16"),
     ("no_header.csv", None, None, "a header row"),
+    ("header_only.csv", None, None, "at least one row of figures"),
 ]
 
 

@@ -27,8 +27,9 @@ METHODS = ("carry_forward", "progress_ratio", "blended", "ets", "sarima", "growt
 OUTPUT_COLUMNS = ["region_code", "region", "item", "as_of", "ytd", "last_year_outturn", "budget", "completion_pct",
                   "time_progress_pct", "hist_progress_pct", "point", "lo80", "hi80", "lo95", "hi95", "p_attain",
                   "required_rest_growth_pct", "method"]
-#: Further columns of the DataFrame: where the interval came from, what was assumed, what happened.
-EXTRA_COLUMNS = ["interval_source", "assumptions", "note"]
+#: Further columns of the DataFrame: the method asked for (``method`` is the one that produced the row,
+#: which differs after a fall-back), where the interval came from, what was assumed, what happened.
+EXTRA_COLUMNS = ["requested_method", "interval_source", "assumptions", "note"]
 #: The order in which a method that cannot run falls back to another.
 FALLBACK_ORDER = ("progress_ratio", "carry_forward", "growth_path")
 MONTHLY_REQUIRED = ("region_code", "region", "period", "item", "ytd", "yoy_pct")
@@ -129,7 +130,8 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     names, period = _check_arguments(monthly, annual, method, as_of)
     table = monthly if regions is None else monthly[monthly["region_code"].isin(list(regions))]
     if table.empty:
-        raise ValueError(f"no monthly figures for regions {list(regions)}")
+        raise ValueError("the monthly table has no rows" if regions is None else
+                         f"no monthly figures for regions {list(regions)}")
     at_month = table[(table["period"] == period) & (table["ytd"].notna() | table["yoy_pct"].notna())]
     wanted = sorted(at_month["item"].unique()) if items is None else ([items] if isinstance(items, str) else list(items))
     if not wanted:
@@ -251,8 +253,9 @@ def _fall_back(run: _Run, failed: np.ndarray, bureau, name: str) -> None:
         run.used[take] = fallback
         run.notes[take] = run.notes[take] + f" to {fallback}"
         remaining &= ~take
+    stranded = f", {int(remaining.sum())} of them with no projection at all" if remaining.any() else ""
     warnings.warn(ForecastWarning(
-        f"{name}: {int(failed.sum())} series could not be modelled and fell back to a bureau method "
+        f"{name}: {int(failed.sum())} series could not be modelled and fell back to a bureau method{stranded} "
         "(see the 'note' column)"), stacklevel=4)
 
 
@@ -323,16 +326,35 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                               "remaining months estimated as equal months"])) for a in assumptions[estimated]]
     notes = run.notes.copy() if run.notes is not None else np.full(n, "", dtype=object)
     notes[reached] = [f"{x}; budget already reached" if x else "budget already reached" for x in notes[reached]]
+    used = run.used if run.used is not None else np.full(n, name, dtype=object)
+    for i in np.flatnonzero(~np.isfinite(point)):
+        why = f"no projection: {_why_no_projection(used[i], common, i, period)}"
+        notes[i] = f"{notes[i]}; {why}" if notes[i] else why
     frame = pd.DataFrame({
         "region_code": panel.keys["region_code"], "region": panel.keys["region"], "item": panel.keys["item"],
         "as_of": str(period), "ytd": common["ytd"], "last_year_outturn": common["last_year_outturn"],
         "budget": budget, "completion_pct": common["completion_pct"],
         "time_progress_pct": common["time_progress_pct"], "hist_progress_pct": common["hist_progress_pct"],
         "point": point, **bounds, "p_attain": p_attain, "required_rest_growth_pct": required,
-        "method": run.used if run.used is not None else name, "interval_source": source,
+        "method": used, "requested_method": name, "interval_source": source,
         "assumptions": assumptions, "note": notes,
     })
     return frame[OUTPUT_COLUMNS + EXTRA_COLUMNS]
+
+
+def _why_no_projection(method: str, common, i: int, period) -> str:
+    """Which input a method lacked for series ``i``, in words an analyst can act on."""
+    if not np.isfinite(common["ytd"][i]):
+        return (f"no YTD amount at {period}, and no YTD of the same month last year to turn the reported "
+                "growth into one")
+    if method == "combination":
+        return "none of its members could project this series (see their rows)"
+    if method == "progress_ratio":
+        return (f"needs the share of the full year reached by month {period.month} in at least two past years "
+                "(their monthly YTD and full-year amounts)")
+    if not np.isfinite(common["last_year_outturn"][i]):
+        return "needs last year's full-year amount (an annual table, or last year's December YTD)"
+    return "its inputs for this series are incomplete or not positive"
 
 
 def _fill(bounds, p_attain, rows, point, budget, scales, z) -> None:
