@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -148,7 +148,9 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year)
     table = _canonical(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
     if "region_code" in table:
-        table = validate.check(table, spec.name, out)
+        checked = Collector(grid.label)
+        table = validate.check(table, spec.name, checked)
+        _name_columns_as_written(checked, cells, out)
     if table.empty and not out.problems:
         out.error(None, None, None, "at least one row of figures below the header",
                   "The file has a header and no figures: check that this is the right file, or the right "
@@ -159,6 +161,19 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     table = table.drop(columns="_row").reset_index(drop=True)
     table.attrs.update({"source_file": grid.label, "encoding": grid.encoding, "layout": layout})
     return table
+
+
+def _name_columns_as_written(checked: Collector, cells: pd.DataFrame, out: Collector) -> None:
+    """Move the table-level checks' problems to ``out``, naming each column by its header in the file
+    (库款余额 rather than treasury_balance) where one header held that field."""
+    written = {}
+    for column in cells.columns:
+        if column.startswith("_hdr_"):
+            headers = cells[column].dropna().unique()
+            if len(headers) == 1:
+                written[column.removeprefix("_hdr_")] = str(headers[0])
+    for problems, into in ((checked.problems, out.problems), (checked.warnings, out.warnings)):
+        into.extend(replace(p, column=written.get(p.column, p.column)) for p in problems)
 
 
 def _emit_warnings(out: Collector) -> None:

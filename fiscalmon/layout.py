@@ -300,14 +300,18 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
             continue
         if column.item is None and column.month is None:
             fields[column.field] = column
+    wide_items = [c for c in columns if c.item is not None]
+    wide_months = [c for c in columns if c.month is not None]
+    long = not spec.wide or ("item" in fields and "period" in fields)
+    # An item or month header is data only in the wide layout that uses it; elsewhere it is unused.
+    ignored = wide_items + wide_months if long else wide_items if wide_months and "item" in fields else wide_months
     unused = [c.header for c in columns if c.field is None and c.item is None and c.month is None and c.header]
+    unused += [c.header for c in ignored]
     if unused:
         out.warn(None, ", ".join(unused), None, f"columns of the {spec.name} table",
                  "These columns were not used; rename them to a canonical name if they hold data.")
 
-    wide_items = [c for c in columns if c.item is not None]
-    wide_months = [c for c in columns if c.month is not None]
-    if not spec.wide or ("item" in fields and "period" in fields):
+    if long:
         layout = "long"
         value_columns = [(c.field, c) for c in fields.values()]
         cells = _long_cells(frame, value_columns)

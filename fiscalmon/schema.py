@@ -199,12 +199,36 @@ RISK_AMOUNTS: dict[str, str] = {
     "advances_prev_yearend": "上年末暂付款余额",
 }
 
+#: Other headers bureau workbooks use for the risk-table columns.
+_RISK_VARIANTS: dict[str, tuple[str, ...]] = {
+    "treasury_balance": ("库款余额", "国库库款余额", "期末库款余额", "库款"),
+    "treasury_outflow": ("库款流出", "当月库款支出", "库款支出", "库款流出额"),
+    "treasury_usable": ("可用库款余额", "可动用库款"),
+    "sanbao_need": ("三保支出需求", "三保需求数", "三保标准支出需求"),
+    "sanbao_budget": ("三保预算安排", "三保支出预算", "三保预算数", "三保年初预算"),
+    "sanbao_paid": ("三保支出", "三保已支出", "三保累计已支出", "三保支出进度数"),
+    "wage_arrears": ("拖欠工资", "欠发工资额", "工资拖欠"),
+    "available_resources": ("可用财力总额",),
+    "comprehensive_resources": ("综合财力总额",),
+    "debt_balance": ("政府债务余额", "地方政府法定债务余额", "债务余额"),
+    "hidden_debt_balance": ("隐性债务", "存量隐性债务余额"),
+    "debt_service_due": ("到期还本付息", "全年到期债务本息", "当年到期还本付息"),
+    "debt_service_paid": ("已还本付息", "累计还本付息", "已偿还本息", "偿还到期本息"),
+    "debt_service_next3m": ("未来3个月到期还本付息", "未来三个月到期债务本息"),
+    "interest_general": ("一般债务利息支出", "一般债务利息"),
+    "interest_special": ("专项债务利息支出", "专项债务利息"),
+    "gpb_expenditure": ("一般公共预算支出累计",),
+    "fund_expenditure": ("政府性基金支出", "政府性基金预算支出累计"),
+    "advances_balance": ("暂付款", "暂付性款项余额"),
+    "advances_prev_yearend": ("年初暂付款余额", "上年末暂付性款项余额"),
+}
+
 RISK_ALIASES: dict[str, tuple[str, ...]] = {
     **_ID_ALIASES,
     "parent_code": REGION_ALIASES["parent_code"],
     "period": MONTHLY_ALIASES["period"],
     "grade": REGION_ALIASES["grade"],
-    **{column: (zh,) for column, zh in RISK_AMOUNTS.items()},
+    **{column: (zh, *_RISK_VARIANTS.get(column, ())) for column, zh in RISK_AMOUNTS.items()},
     **_UNIT_ALIAS,
     **_TEXT_ALIASES,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import ITEMS, RISK_AMOUNTS
+from .schema import ITEMS, RISK_AMOUNTS, UNITS_PER_100M_YUAN
 
 #: A YTD completion rate above this (percent) is more likely a unit or percent/fraction mix-up
 #: than a real over-fulfilment (Changji's 州本级 reached 111.93% by June on a one-off receipt).
@@ -65,6 +65,26 @@ def _same_id_same_name(table: pd.DataFrame, out) -> None:
                           "One region must have one code and one name throughout the file.")
 
 
+def as_written(value: float, unit) -> str:
+    """An amount (亿元) as the file wrote it, in its own unit, so the analyst can find it there.
+
+    >>> as_written(-0.0005, "万元")
+    '-5万元'
+    """
+    if unit not in UNITS_PER_100M_YUAN:
+        return f"{value:,.6g}亿元"
+    return f"{value * UNITS_PER_100M_YUAN[unit]:,.6g}{unit}"
+
+
+def _negative_amounts(table: pd.DataFrame, names, out) -> None:
+    units = table["source_unit"] if "source_unit" in table else pd.Series("亿元", index=table.index)
+    for name in names:
+        if name in table:
+            negative = table[table[name] < 0]
+            for row, value, unit in zip(negative["_row"], negative[name], units[negative.index]):
+                out.error(row, name, as_written(value, unit), "an amount of zero or more", "Check the sign.")
+
+
 def _duplicates(table: pd.DataFrame, keys: list[str], out) -> None:
     complete = table.dropna(subset=keys)
     repeated = complete[complete.duplicated(keys, keep=False)]
@@ -106,8 +126,9 @@ def _ytd_falls(table: pd.DataFrame, out) -> None:
     falls = flows[flows["ytd"] < previous - 1e-9 * previous.abs()]
     revision = falls["revision"] if "revision" in falls else pd.Series(None, index=falls.index, dtype=object)
     for index, row in falls.iterrows():
-        said = (f"{row['region']} {row['item']}: YTD {previous[index]:.6g}亿元 at {prev_period[index]} "
-                f"falls to {row['ytd']:.6g}亿元 at {row['period']}")
+        unit = row.get("source_unit")
+        said = (f"{row['region']} {row['item']}: YTD {as_written(previous[index], unit)} at {prev_period[index]} "
+                f"falls to {as_written(row['ytd'], unit)} at {row['period']}")
         if isinstance(revision[index], str) and revision[index]:
             out.warn(row["_row"], "ytd", said, "a YTD amount that does not fall within a year",
                      f"Accepted as an explicit revision: {revision[index]}")
@@ -116,8 +137,9 @@ def _ytd_falls(table: pd.DataFrame, out) -> None:
                       "If this is a refund (退库) or a revision, explain it in a 'revision' (修订) column on this "
                       "row; otherwise correct the figure.")
     negative = flows[flows["ytd"] < 0]
-    for row, value in negative[["_row", "ytd"]].itertuples(index=False):
-        out.warn(row, "ytd", value, "a YTD amount of zero or more", "A negative year-to-date amount is unusual; check it.")
+    for _, row in negative.iterrows():
+        out.warn(row["_row"], "ytd", as_written(row["ytd"], row.get("source_unit")), "a YTD amount of zero or more",
+                 "A negative year-to-date amount is unusual; check it.")
 
 
 def _completion_mixups(table: pd.DataFrame, out) -> None:
@@ -153,14 +175,13 @@ def _annual(table: pd.DataFrame, out) -> None:
     for row in table.loc[located & table[amounts].isna().all(axis=1), "_row"]:
         out.error(row, "budget/adjusted_budget/outturn", None, "a budget, adjusted budget or outturn",
                   "Fill in the figure, or remove the row.")
-    for name in amounts:
-        for row, value in table.loc[table[name] < 0, ["_row", name]].itertuples(index=False):
-            out.error(row, name, value, "an amount of zero or more", "Check the sign.")
+    _negative_amounts(table, amounts, out)
     low, high = BUDGET_RATIO_RANGE
     for name in ("adjusted_budget", "outturn"):
         ratio = table[name] / table["budget"].where(table["budget"] > 0)
-        for row, value in table.loc[(ratio < low) | (ratio > high), ["_row", name]].itertuples(index=False):
-            out.warn(row, name, value, f"{name} within {low:g}–{high:g}× the budget",
+        for _, row in table[(ratio < low) | (ratio > high)].iterrows():
+            out.warn(row["_row"], name, as_written(row[name], row.get("source_unit")),
+                     f"{name} within {low:g}–{high:g}× the budget",
                      "So large a gap usually means the two were entered in different units; check it.")
     _duplicates(table, ["region_code", "year", "item"], out)
 
@@ -178,9 +199,6 @@ def _regions(table: pd.DataFrame, out) -> None:
 
 
 def _risk(table: pd.DataFrame, out) -> None:
-    for name in RISK_AMOUNTS:
-        if name in table:
-            for row, value in table.loc[table[name] < 0, ["_row", name]].itertuples(index=False):
-                out.error(row, name, value, "an amount of zero or more", "Check the sign.")
+    _negative_amounts(table, RISK_AMOUNTS, out)
     _duplicates(table, ["region_code", "period"], out)
 

@@ -290,3 +290,30 @@ def test_a_total_row_is_kept_but_flagged(tmp_path):
     with pytest.warns(FiscalDataWarning, match="'合计' is read as a region"):
         table = fiscalmon.read_monthly(path)
     assert sorted(table["region"]) == ["合计", "昌吉市"]
+
+
+def test_risk_table_with_bureau_header_variants_in_gbk(tmp_path):
+    """库款余额 / 库款流出 / 拖欠工资 are what many bureau workbooks call these columns."""
+    path = tmp_path / "risk.csv"
+    path.write_bytes("地区代码,地区,月份,库款余额,库款流出,拖欠工资,单位\n"
+                     "652301,昌吉市,2023-06,52000,26000,0,万元\n".encode("gbk"))
+    table = fiscalmon.read_risk(path)
+    assert table.loc[0, ["treasury_balance", "treasury_outflow", "wage_arrears"]].tolist() == [5.2, 2.6, 0.0]
+
+
+def test_a_recognisable_column_the_layout_does_not_use_is_warned_not_dropped_silently(tmp_path):
+    """In the long layout a column headed with an item name (税收收入) holds nothing the reader uses."""
+    path = tmp_path / "monthly.csv"
+    path.write_text("地区代码,地区,月份,项目,本年累计(亿元),税收收入\n"
+                    "652300,昌吉州,2023-06,一般公共预算收入,118.91,80.2\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="税收收入"):
+        fiscalmon.read_monthly(path)
+
+
+def test_table_level_problems_quote_the_header_and_the_amount_as_written(tmp_path):
+    path = tmp_path / "risk.csv"
+    path.write_text("地区代码,地区,月份,库款余额,单位\n652301,昌吉市,2023-06,-5,万元\n", encoding="utf-8")
+    with pytest.raises(FiscalDataError) as caught:
+        fiscalmon.read_risk(path)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "库款余额", "-5万元")
