@@ -317,3 +317,24 @@ def test_table_level_problems_quote_the_header_and_the_amount_as_written(tmp_pat
         fiscalmon.read_risk(path)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column, problem.value) == (2, "库款余额", "-5万元")
+
+
+@pytest.mark.parametrize("section, aliases", [
+    ("## Monthly", "MONTHLY_ALIASES"), ("## Annual", "ANNUAL_ALIASES"), ("## Regions", "REGION_ALIASES"),
+    ("## Risk", "RISK_ALIASES"),
+])
+def test_docs_list_every_header_the_readers_accept(section, aliases):
+    """docs/data-format.md is what analysts read: each column's row names every Chinese header accepted."""
+    import re
+    from pathlib import Path
+
+    from fiscalmon import schema
+
+    text = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
+    body = text.split(section, 1)[1].split("\n## ", 1)[0]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \|(.*)$", body, flags=re.M)}
+    for field, names in getattr(schema, aliases).items():
+        if field in rows and "as above" not in rows[field]:
+            listed = {re.sub(r"[（(]?%[)）]?$", "", n.split(" (")[0].strip()) for n in rows[field].split("|")[-2].split(",")}
+            missing = [n for n in names if re.search(r"[\u4e00-\u9fff]", n) and n not in listed]
+            assert not missing, f"{section} {field}: {missing} not in docs/data-format.md"
