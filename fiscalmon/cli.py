@@ -48,6 +48,7 @@ def _read_inputs(args):
 
 def cmd_forecast(args) -> None:
     from .forecast import OUTPUT_COLUMNS, forecast_full_year
+    from .forecast.history import MIN_WEIGHT_YEARS
 
     monthly, annual = _read_inputs(args)
     result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,
@@ -74,7 +75,8 @@ def cmd_forecast(args) -> None:
             shares = ", ".join(f"{k} {v:.2f}" for k, v in info["weights"].items())
             tail += f"combination weights ({item}, from {info['years']} past years): {shares}\n"
         elif info:
-            tail += f"combination ({item}): plain average of the members each series has (no past years)\n"
+            tail += (f"combination ({item}): plain average of the members each series has (only {info['years']} "
+                     f"past year(s) with every member's error at this month; weights need {MIN_WEIGHT_YEARS})\n")
     emit(head + render_table(shown, "table") + tail, args.output)
 
 
@@ -91,7 +93,13 @@ def cmd_backtest(args) -> None:
     head = ("Backtest: for every past year and as-of month, the projection from the data known then vs the outturn.\n"
             "mape and bias_pct in percent (bias > 0: too high); coverage as a share; winkler80 in percent of "
             "the outturn.\n")
-    emit(head + render_table(summary, "table", decimals=3), args.output)
+    tail = ""
+    if summary["coverage80"].isna().any():
+        from .forecast.intervals import MIN_ERRORS
+
+        tail = (f"coverage and winkler80 are blank where no interval could be calibrated: an interval needs at "
+                f"least {MIN_ERRORS} errors from earlier years (more years or more regions give them).\n")
+    emit(head + render_table(summary, "table", decimals=3) + tail, args.output)
 
 
 def cmd_report(args) -> None:

@@ -142,6 +142,11 @@ def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit
 
 
 def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, encoding=None) -> pd.DataFrame:
+    if unit is not None:
+        try:
+            parse.parse_unit(unit)
+        except parse.CellError:
+            raise ValueError(f"unit must be one of 元, 万元, 亿元 (the unit of the file's amounts); got {unit!r}") from None
     grids = load_grids(source, sheet=sheet, encoding=encoding)
     grid = grids[0]
     out = Collector(grid.label)

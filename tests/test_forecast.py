@@ -298,3 +298,28 @@ def test_cli_table_shows_a_fallback_as_requested_and_used_method(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "ets→growth_path" in result.stdout
     assert "fell back to a bureau method" in result.stderr
+
+
+def test_cli_says_why_the_combination_is_a_plain_average_and_why_coverage_is_blank(cli, tmp_path):
+    """Four years of one county: too few past errors for weights (3 years) or intervals (8 errors)."""
+    rng = np.random.default_rng(8)
+    path = tmp_path / "four_years.csv"
+    _series_table(_months("2020-01", 45, rng)).to_csv(path, index=False)
+    forecast = cli("forecast", str(path), "--as-of", "2023-09", "--quiet")
+    assert forecast.returncode == 0, forecast.stderr
+    assert "past year(s) with every member's error at this month; weights need 3" in forecast.stdout
+    table = pd.read_csv(path, dtype={"region_code": str})
+    december = table[table["period"].str.endswith("-12")]
+    annual = tmp_path / "annual.csv"
+    december.assign(year=december["period"].str[:4], outturn=december["ytd"])[
+        ["region_code", "region", "year", "item", "outturn", "unit"]].to_csv(annual, index=False)
+    backtest = cli("backtest", str(path), "--annual", str(annual), "--months", "9", "--min-train-years", "1")
+    assert backtest.returncode == 0, backtest.stderr
+    assert "an interval needs at least 8 errors from earlier years" in backtest.stdout
+
+
+def test_cli_rejects_an_unknown_unit_argument_clearly(cli):
+    seeds = fiscalmon.datasets.data_path("seeds")
+    result = cli("summary", str(seeds / "changji_2023h1_monthly.csv"), "--unit", "55")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "unit must be one of 元, 万元, 亿元" in result.stderr and "'55'" in result.stderr
