@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.ticker import PercentFormatter
 
 from .schema import item_zh
 
@@ -195,6 +196,8 @@ def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
     >>> fig = completion_vs_progress(fiscalmon.forecast_full_year(m, a, as_of="2023-06"))   # doctest: +SKIP
     """
     rows = projections.dropna(subset=["completion_pct"]).copy()
+    if rows.empty:
+        raise ValueError("no budget completion rates to plot: give budgets (an annual table) or completion rates")
     rows["gap"] = rows["completion_pct"] - rows[["time_progress_pct", "hist_progress_pct"]].min(axis=1)
     rows = rows.sort_values("gap")
     if top is not None:
@@ -208,9 +211,11 @@ def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
         ax.scatter(rows["hist_progress_pct"], y, color="#252525", marker="|", s=120, label="历年同期进度", zorder=3)
         ax.axvline(rows["time_progress_pct"].iloc[0], color="#cb181d", linestyle="--", label="序时进度")
         ax.set_yticks(y, rows["region"], fontsize=8)
-        ax.set_xlabel("%")
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))  # the unit on the ticks: the legend sits below
         ax.set_title(f"{item_zh(rows['item'].iloc[0])}预算完成进度（截至{rows['as_of'].iloc[0]}，红色：慢于序时和历年同期）")
-        ax.legend(fontsize=8, loc="lower right")
+        # below the axes, so that it never hides a county's bar
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25 / fig.get_figheight()), ncol=3,
+                  frameon=False)
         fig.tight_layout()
     return fig
 

@@ -127,3 +127,24 @@ def test_cli_writes_the_report_and_prints_its_path(cli, tmp_path):
 def test_cli_refuses_an_unknown_output_format(cli, tmp_path):
     result = cli("report", "--monthly", "x.csv", "--month", "2023-06", "-o", str(tmp_path / "r.pdf"))
     assert result.returncode == 2 and "Traceback" not in result.stderr and ".html or .xlsx" in result.stderr
+
+
+def test_a_report_without_budgets_says_so_instead_of_failing(demo, tmp_path):
+    """No annual table and no completion rates: no completion chart, no odds, and a note that says why."""
+    monthly = demo[0].assign(completion_pct=float("nan"))
+    report = monthly_report(monthly, None, None, "2023-06", prefecture="653100", run_time=RUN_TIME)
+    assert report.projections["p_attain"].isna().all()
+    html = report.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "未提供预算" in html and "预算完成进度与序时进度" not in html
+    with pytest.raises(ValueError, match="no budget completion rates"):
+        fiscalmon.plot.completion_vs_progress(report.projections)
+
+
+def test_without_a_risk_table_the_prefecture_counties_come_from_the_division_code(demo):
+    report = monthly_report(demo[0], demo[1], None, "2023-06", prefecture="653100", run_time=RUN_TIME)
+    codes = set(report.projections["region_code"])
+    assert codes and all(code.startswith("6531") and code != "653100" for code in codes)
+    assert codes == {c for c in demo[0]["region_code"].unique() if c.startswith("6531") and c != "653100"}
+    assert any("行政区划代码前四位（6531）" in line for line in fiscalmon.report.sections.notes(report))
+    with pytest.raises(ValueError, match="no county of prefecture '999900'"):
+        monthly_report(demo[0], demo[1], None, "2023-06", prefecture="999900")

@@ -38,6 +38,7 @@ class MonthlyReport:
     generated_at: str
     scope_total: pd.DataFrame = field(default_factory=pd.DataFrame)
     monthly: pd.DataFrame | None = field(default=None, repr=False)  # the scope's monthly figures, for charts
+    scope_basis: str = ""  # how the counties of the scope were chosen, when the data did not say
 
     @property
     def title(self) -> str:
@@ -93,7 +94,7 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     """
     step = progress or (lambda _: None)
     month = pd.Period(month, freq="M") if month is not None else monthly["period"].max()
-    counties, scope, total_code = _scope(monthly, risk, prefecture)
+    counties, scope, total_code, basis = _scope(monthly, risk, prefecture)
 
     step("projecting the full year")
     wanted = counties + ([total_code] if total_code else [])
@@ -112,11 +113,13 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     summary = _summary(projections, assessment, month)
     stamp = (run_time or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     shown = monthly[monthly["region_code"].isin(wanted) & (monthly["item"] == item)]
-    return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown)
+    return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown, basis)
 
 
-def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None]:
-    """(county codes, the scope's name, the code of the scope's own total row if the data have it)."""
+def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None, str]:
+    """(county codes, the scope's name, the code of the scope's own total row if the data have it,
+    how the counties were chosen when no table said so)."""
+    basis = ""
     if risk is not None:
         units = risk.drop_duplicates("region_code")
         if prefecture is not None:
@@ -125,12 +128,23 @@ def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None]:
                 raise ValueError(f"no county of prefecture {prefecture!r} in the risk table; parents there: "
                                  f"{sorted(risk['parent_code'].dropna().unique())}")
         counties = sorted(units["region_code"])
+    elif prefecture is not None:
+        # No parent codes without a risk table: the administrative division code (GB/T 2260) says it,
+        # a county's first four digits being its prefecture's (本级 rows such as 653100-bj included).
+        codes = pd.Series(monthly["region_code"].unique())
+        counties = sorted(codes[codes.str.match(r"\d{6}") & (codes.str[:4] == str(prefecture)[:4])
+                                & (codes != prefecture)])
+        if not counties or not str(prefecture).isdigit() or len(str(prefecture)) != 6:
+            raise ValueError(f"no county of prefecture {prefecture!r} in the monthly table: without a risk table "
+                             "(which gives parent codes) the counties are found by the 6-digit division code, "
+                             f"whose first four digits are the prefecture's; codes there: {sorted(codes)[:12]}")
+        basis = f"县市区按行政区划代码前四位（{str(prefecture)[:4]}）确定（未提供含上级编码的风险表）。"
     else:
         counties = sorted(monthly["region_code"].unique())
     if prefecture is None:
-        return counties, "全部地区", None
+        return counties, "全部地区", None, basis
     names = monthly.loc[monthly["region_code"] == prefecture, "region"]
-    return counties, (names.iloc[0] if len(names) else prefecture), (prefecture if len(names) else None)
+    return counties, (names.iloc[0] if len(names) else prefecture), (prefecture if len(names) else None), basis
 
 
 def _order_by_grade(projections: pd.DataFrame, assessment) -> pd.DataFrame:

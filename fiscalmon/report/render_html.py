@@ -78,7 +78,7 @@ def _projection_rows(report: MonthlyReport):
 
 def _charts(report: MonthlyReport, monthly: pd.DataFrame | None) -> dict[str, list[dict]]:
     charts = {"projection": [], "risk": []}
-    if len(report.projections):
+    if report.projections["completion_pct"].notna().any():
         charts["projection"].append({"alt": "预算完成进度与序时进度", "data": _png(plot.completion_vs_progress(report.projections))})
     if monthly is not None and len(report.scope_total):
         total = report.scope_total.iloc[0]

@@ -57,6 +57,10 @@ def notes(report: MonthlyReport) -> list[str]:
         lines.append("预测区间来源：" + "，".join(f"{k} {v} 个" for k, v in sources.items()) + "。")
     assumptions = sorted(set(p["assumptions"]) - {""}) if len(p) else []
     lines += [f"假设：{a}" for a in assumptions]
+    if len(p) and p["budget"].isna().all():
+        lines.append("未提供预算（年度表的预算数，或月度表的预算完成率）：预算完成进度、完成全年预算的概率和剩余月份所需增速不可得。")
+    if report.scope_basis:
+        lines.append(report.scope_basis)
     if report.assessment is not None:
         lines.append("风险等级：各指标按阈值文件分级（边界按 [下限, 上限) 处理，除非来源另有规定）；县市区测算等级取其已评估指标中最差的等级；"
                      "缺少输入的指标为“未评估”，不视为绿色。阈值及其来源见 fiscalmon thresholds。")
