@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="regions, months covered, latest YTD and growth of a monthly table")
     summary.add_argument("file", help="monthly table: .csv (UTF-8/GBK) or .xlsx")
-    summary.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    summary.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first, unless another sheet holds this table)")
     summary.add_argument("--unit", help="unit of the amounts if the file does not say (元/万元/亿元)")
     summary.add_argument("--year", type=int, help="year for periods written without one (1-6月)")
     summary.set_defaults(run=cmd_summary)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import parse, validate
 from .errors import FiscalDataError, FiscalDataWarning, Problem
-from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, present
+from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, pick_sheet, present
 from .schema import (
     ANNUAL_ALIASES,
     CANONICAL_UNIT,
@@ -87,11 +87,15 @@ def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.S
 # ---- the table reader --------------------------------------------------------------------------
 
 _MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change"), ("yoy_pct", "completion_pct", "yoy_pct_min"),
-                     "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)", wide=True)
+                     "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)", wide=True,
+                     distinctive=("period", "item"))
 _ANNUAL = TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
-                     "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)")
-_REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)")
-_RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)")
+                     "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)",
+                    distinctive=("year", "item"))
+_REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)",
+                     distinctive=("level", "parent_code"))
+_RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)",
+                  distinctive=("period", "grade"))
 
 
 def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit_above, unit_arg) -> pd.Series:
@@ -148,8 +152,8 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
         except parse.CellError:
             raise ValueError(f"unit must be one of 元, 万元, 亿元 (the unit of the file's amounts); got {unit!r}") from None
     grids = load_grids(source, sheet=sheet, encoding=encoding)
-    grid = grids[0]
-    out = Collector(grid.label)
+    out = Collector(grids[0].label)
+    grid = pick_sheet(grids, spec, out) if len(grids) > 1 else grids[0]
     cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year)
     table = _canonical(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
     if "region_code" in table:
@@ -289,7 +293,8 @@ def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = N
         CSV (UTF-8, UTF-8 BOM, GBK/GB18030, UTF-16) or ``.xlsx``; long layout, one column per month,
         or one column per item; English or Chinese headers (docs/data-format.md).
     sheet : str or int, optional
-        Worksheet of an Excel file (default: the first).
+        Worksheet of an Excel file (default: the first, unless another sheet's header names more of
+        this table's columns: then that one, with a warning).
     unit : {'元', '万元', '亿元'}, optional
         Unit of the amounts when the file does not state it. A file that states a different unit is
         an error, not overridden.

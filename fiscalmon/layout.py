@@ -141,7 +141,7 @@ def load_grids(source, *, sheet: str | int | None, encoding: str | None) -> list
         sheets = excel_sheets(path)
         names = list(sheets)
         if sheet is None:
-            chosen = names[:1]
+            chosen = names  # the reader picks the sheet that holds its table (see pick_sheet)
         elif isinstance(sheet, int):
             chosen = names[sheet:sheet + 1]
         else:
@@ -259,6 +259,32 @@ def _locate_header(grid: Grid, lookup: dict[str, str], required_hint: str) -> tu
 
 
 
+def pick_sheet(grids: list[Grid], spec: "TableSpec", out: Collector) -> Grid:
+    """The first sheet, unless another one's header names more of this table's own columns (an annual
+    table's budgets, a monthly table's YTD amounts): then that sheet, with a warning saying so."""
+    lookup = parse.header_lookup(spec.aliases)
+    own = {*spec.amounts, *spec.percents, *spec.distinctive}
+
+    def score(grid: Grid) -> int:
+        try:
+            head, two_rows, _ = _locate_header(grid, lookup, spec.required_hint)
+        except FiscalDataError:
+            return 0
+        header = grid.rows[head + 1] if two_rows else grid.rows[head]
+        columns = _describe_columns(header, lookup, grid.rows[head] if two_rows else None)
+        return len({c.field for c in columns if c.field} & own)
+
+    scores = [score(grid) for grid in grids]
+    best = max(range(len(grids)), key=lambda k: (scores[k], -k))
+    if scores[best] == scores[0]:
+        return grids[0]
+    out.label = grids[best].label
+    out.warn(None, None, grids[best].sheet, f"the {spec.name} table on the first sheet",
+             f"The first sheet '{grids[0].sheet}' has no {spec.name} columns; read sheet '{grids[best].sheet}'. "
+             "Pass sheet= to choose another.")
+    return grids[best]
+
+
 @dataclass
 class TableSpec:
     name: str
@@ -267,6 +293,7 @@ class TableSpec:
     percents: tuple[str, ...]
     required_hint: str
     wide: bool = False  # whether the wide layouts (one column per month or item) are accepted
+    distinctive: tuple[str, ...] = ()  # key columns that tell this table from the others (year, level)
 
 
 

@@ -338,3 +338,19 @@ def test_docs_list_every_header_the_readers_accept(section, aliases):
             listed = {re.sub(r"[（(]?%[)）]?$", "", n.split(" (")[0].strip()) for n in rows[field].split("|")[-2].split(",")}
             missing = [n for n in names if re.search(r"[\u4e00-\u9fff]", n) and n not in listed]
             assert not missing, f"{section} {field}: {missing} not in docs/data-format.md"
+
+
+def test_a_workbook_sheet_is_chosen_by_its_columns_with_a_warning(tmp_path):
+    """Monthly figures on the first sheet, budgets on the second: read_annual finds the second and says so."""
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"地区代码": ["652300"], "地区": ["昌吉州"], "月份": ["2023-06"], "项目": ["一般公共预算收入"],
+                      "本年累计(亿元)": [118.91]}).to_excel(writer, sheet_name="月报", index=False)
+        pd.DataFrame({"地区代码": ["652300"], "地区": ["昌吉州"], "年度": [2023], "项目": ["一般公共预算收入"],
+                      "年初预算(亿元)": [240.0]}).to_excel(writer, sheet_name="预算", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fiscalmon.read_monthly(path)["ytd"].tolist() == [118.91]
+    with pytest.warns(FiscalDataWarning, match="read sheet '预算'"):
+        annual = fiscalmon.read_annual(path)
+    assert annual["budget"].tolist() == [240.0]

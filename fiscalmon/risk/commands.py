@@ -44,7 +44,7 @@ def add_commands(subparsers) -> None:
     flags.add_argument("--thresholds", help="a province's thresholds TOML file, over the shipped defaults")
     flags.add_argument("--table", choices=_TABLES,
                        help="print only this table (default: a report of all four; with --format csv, flags)")
-    flags.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first)")
+    flags.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first, unless another sheet holds this table)")
     flags.add_argument("--unit", help="unit of the amounts if the file does not say (元/万元/亿元)")
     flags.add_argument("--format", choices=("table", "csv"), default="table")
     flags.add_argument("-o", "--output", help="write to this file instead of the screen")
