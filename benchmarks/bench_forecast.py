@@ -58,6 +58,24 @@ def hindsight_mape(detail: pd.DataFrame, month: int) -> float:
     return float(solved.fun / cases * 100)
 
 
+def attainment(detail: pd.DataFrame) -> list[str]:
+    """How honest ``p_attain`` was: Brier score against always saying the base rate, and a reliability
+    table (mean predicted probability beside the share of years that did reach the budget)."""
+    rows = detail[(detail["method"] == "combination") & detail["p_attain"].notna() & detail["budget"].notna()]
+    rows = rows.assign(reached=(rows["actual"] >= rows["budget"]).astype(float))
+    lines = []
+    for month, group in rows.groupby("as_of_month"):
+        base = group["reached"].mean()
+        brier = ((group["p_attain"] - group["reached"]) ** 2).mean()
+        lines.append(f"- month {month}: {len(group)} county-years, Brier score {brier:.3f} vs {((base - group['reached']) ** 2).mean():.3f} "
+                     f"for always saying the base rate {base:.2f}")
+    bins = pd.cut(rows["p_attain"], [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0], include_lowest=True)
+    table = rows.groupby([bins, "as_of_month"], observed=True).agg(predicted=("p_attain", "mean"), reached=("reached", "mean"),
+                                                                    n=("reached", "size")).unstack("as_of_month")
+    return lines + ["", "reliability (mean p_attain and share that reached the budget, by as-of month):", "", "```",
+                    table.round(2).to_string(), "```", ""]
+
+
 def accuracy() -> list[str]:
     lines = ["### Accuracy (backtest, expanding window)", ""]
     total, sales = fiscalmon.datasets.texas("total_tax_collections"), fiscalmon.datasets.texas("sales_taxes")
@@ -91,6 +109,10 @@ def accuracy() -> list[str]:
         verdicts += [f"{label}: MAPE % of the combination against the best of carry_forward and progress_ratio; "
                      "the last column is the floor for any fixed weighting of the members (weights chosen on the "
                      "scored years themselves)", "", "```", pd.DataFrame(rows).round(2).to_string(index=False), "```"]
+        if detail["budget"].notna().any():
+            shown_detail = detail[detail["as_of_month"].isin(MONTHS)]
+            lines += [f"p_attain of the combination ({label}; probability that the full year reaches the budget, "
+                      "from earlier years' errors only):", "", *attainment(shown_detail)]
         covered = summary[(summary["method"] == "combination") & summary["as_of_month"].isin(MONTHS)]["coverage80"]
         verdicts += [f"combination 80% coverage {', '.join(f'{c:.2f}' for c in covered)} "
                      f"(months {', '.join(map(str, MONTHS))}; target 0.70–0.90: "

@@ -323,3 +323,16 @@ def test_cli_rejects_an_unknown_unit_argument_clearly(cli):
     result = cli("summary", str(seeds / "changji_2023h1_monthly.csv"), "--unit", "55")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "unit must be one of 元, 万元, 亿元" in result.stderr and "'55'" in result.stderr
+
+
+def test_backtest_detail_gives_the_p_attain_each_past_year_would_have_had():
+    monthly, annual = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual()
+    _, detail = fiscalmon.backtest(monthly, annual, methods=["progress_ratio"], as_of_months=[9],
+                                   regions=["652301", "652302", "652323"], min_train_years=3, detail=True)
+    scored = detail[detail["p_attain"].notna()]
+    assert len(scored) and scored["p_attain"].between(0, 1).all()
+    # p_attain and the 80% interval come from the same error sample: a budget above the interval was
+    # unlikely (the interval leaves 10% above it), one below it likely
+    above, below = scored[scored["budget"] > scored["hi80"]], scored[scored["budget"] < scored["lo80"]]
+    assert len(above) and len(below)
+    assert above["p_attain"].lt(0.2).all() and below["p_attain"].gt(0.8).all()

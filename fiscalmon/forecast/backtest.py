@@ -20,7 +20,7 @@ from .panel import Panel, build_panel
 #: Exactly the columns of the backtest summary (``--format csv`` writes these).
 BACKTEST_COLUMNS = ["method", "as_of_month", "n", "mape", "bias_pct", "coverage80", "coverage95", "winkler80"]
 DETAIL_COLUMNS = ["region_code", "region", "item", "year", "as_of_month", "method", "actual", "point",
-                  "lo80", "hi80", "lo95", "hi95"]
+                  "lo80", "hi80", "lo95", "hi95", "budget", "p_attain"]
 
 
 def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, methods=None, as_of_months=range(1, 12),
@@ -41,7 +41,8 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     min_train_years : int
         Years at the start of each series used only to learn errors; scoring starts after them.
     detail : bool
-        Also return every projection (one row per series × year × month × method).
+        Also return every projection (one row per series × year × month × method), with its interval,
+        the year's budget and the ``p_attain`` it would have given (from earlier years' errors only).
 
     Returns
     -------
@@ -89,6 +90,7 @@ def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.Data
         lo, hi = {}, {}
         for level in iv.LEVELS:
             lo[level], hi[level] = np.full_like(errors, np.nan), np.full_like(errors, np.nan)
+        p_attain = np.full_like(errors, np.nan)
         for t in range(len(panel.years)):
             earlier = errors[:, :t]
             if np.isfinite(earlier).sum() < iv.MIN_ERRORS:
@@ -98,6 +100,7 @@ def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.Data
             bounds = iv.intervals(past.points[name][:, t], scales, z)
             for level in iv.LEVELS:
                 lo[level][:, t], hi[level][:, t] = bounds[f"lo{level}"], bounds[f"hi{level}"]
+            p_attain[:, t] = iv.attain_probability(past.points[name][:, t], panel.budget[:, t], scales, z)
         first_years = _first_scored_year(panel, min_train_years)
         for t in range(len(panel.years)):
             score = (t >= first_years) & np.isfinite(past.points[name][:, t]) & np.isfinite(past.actual[:, t])
@@ -108,6 +111,7 @@ def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.Data
                 "item": panel.keys["item"][score], "year": int(panel.years[t]), "as_of_month": m, "method": name,
                 "actual": past.actual[score, t], "point": past.points[name][score, t],
                 "lo80": lo[80][score, t], "hi80": hi[80][score, t], "lo95": lo[95][score, t], "hi95": hi[95][score, t],
+                "budget": panel.budget[score, t], "p_attain": p_attain[score, t],
             }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=DETAIL_COLUMNS)
 
