@@ -336,3 +336,14 @@ def test_backtest_detail_gives_the_p_attain_each_past_year_would_have_had():
     above, below = scored[scored["budget"] > scored["hi80"]], scored[scored["budget"] < scored["lo80"]]
     assert len(above) and len(below)
     assert above["p_attain"].lt(0.2).all() and below["p_attain"].gt(0.8).all()
+
+
+def test_balances_are_not_projected_as_if_they_were_sums_of_months():
+    monthly = fiscalmon.datasets.xinjiang_monthly()
+    with pytest.warns(ForecastWarning, match="not projected: debt_balance"):
+        result = forecast_full_year(monthly, as_of="2023-06")
+    assert "debt_balance" not in set(result["item"]) and "gpb_revenue" in set(result["item"])
+    with pytest.raises(ValueError, match="debt_balance: a balance"):
+        forecast_full_year(monthly, as_of="2023-06", items="debt_balance")
+    with pytest.raises(ValueError, match="debt_balance: a balance"):
+        fiscalmon.backtest(monthly, items="debt_balance")

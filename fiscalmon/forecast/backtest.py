@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import intervals as iv
-from .core import METHODS, _check_arguments
+from .core import METHODS, _check_arguments, _flows_only
 from .history import COMBINATION_MEMBERS, past_combination, past_projections
 from .methods import BUREAU_METHODS
 from .models import fit_and_simulate, single_months
@@ -64,7 +64,7 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     if not months or any(not 1 <= m <= 11 for m in months):
         raise ValueError(f"as_of_months must be months 1–11; got {months}")
     table = monthly if regions is None else monthly[monthly["region_code"].isin(list(regions))]
-    items = [items] if isinstance(items, str) else list(items)
+    items = _flows_only([items] if isinstance(items, str) else list(items), asked=True)
     rows = []
     for item in items:
         panel = build_panel(table, annual, items=item)

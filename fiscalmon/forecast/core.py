@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import ForecastWarning
 from ..parse import CellError, parse_month_spec
+from ..schema import ITEMS
 from . import intervals as iv
 from .history import COMBINATION_MEMBERS, combination_weights, combine, past_combination, past_projections
 from .methods import BUREAU_METHODS, last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
@@ -134,6 +135,7 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
                          f"no monthly figures for regions {list(regions)}")
     at_month = table[(table["period"] == period) & (table["ytd"].notna() | table["yoy_pct"].notna())]
     wanted = sorted(at_month["item"].unique()) if items is None else ([items] if isinstance(items, str) else list(items))
+    wanted = _flows_only(wanted, asked=items is not None)
     if not wanted:
         raise ValueError(f"no figures at {period}: the data run from {table['period'].min()} to {table['period'].max()}")
     if reference_errors is None:
@@ -157,6 +159,18 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     result = pd.concat(frames, ignore_index=True)
     result.attrs["weights"] = weights
     return result
+
+
+def _flows_only(items: list[str], asked: bool) -> list[str]:
+    """A full year is a sum of months: balances (库款余额, 债务余额) have none. Asked for, that is an
+    error; among every item of a table, they are left out with a warning."""
+    stocks = [item for item in items if item in ITEMS and ITEMS[item].kind == "stock"]
+    if stocks and asked:
+        raise ValueError(f"{', '.join(stocks)}: a balance (stock), not a flow; a full-year projection adds up months "
+                         "and does not apply to it. Its risk indicators are in fiscalmon.assess.")
+    if stocks:
+        warnings.warn(ForecastWarning(f"not projected: {', '.join(stocks)} (balances, not flows)"), stacklevel=3)
+    return [item for item in items if item not in stocks]
 
 
 def _forecast_panel(panel: Panel, period: pd.Period, names, members, n_paths, seed, reference, progress):
