@@ -17,20 +17,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
 from . import parse, validate
 from .errors import FiscalDataError, FiscalDataWarning, Problem
-from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, pick_sheet, present
+from .canonical import TEXT_COLUMNS, canonical_table
+from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, pick_sheet
 from .schema import (
     ANNUAL_ALIASES,
-    CANONICAL_UNIT,
     MONTHLY_ALIASES,
     REGION_ALIASES,
     RISK_ALIASES,
     RISK_AMOUNTS,
-    UNITS_PER_100M_YUAN,
 )
 
 __all__ = [
@@ -51,38 +49,6 @@ ANNUAL_COLUMNS = ["region_code", "region", "year", "item", "budget", "adjusted_b
 REGION_COLUMNS = ["region_code", "region", "parent_code", "level", "grade"]
 RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK_AMOUNTS, "unit",
                 "source_unit"]
-TEXT_COLUMNS = ["revision", "source", "note"]
-
-# ---- cell parsing into canonical columns -------------------------------------------------------
-
-
-def _parse_cells(raw: pd.Series, parser: Callable[[object], object], headers: pd.Series,
-                 rows: pd.Series, out: Collector) -> pd.Series:
-    """Parse every cell of a column, each distinct value once; failures become located problems.
-
-    Empty cells are passed to the parser once, as ``None``.
-    """
-    codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
-    parsed = np.empty(len(uniques) + 1, dtype=object)  # the last slot is for empty cells (code -1)
-    for position, value in enumerate([*uniques, None]):
-        try:
-            parsed[position] = parser(value)
-        except parse.CellError as exc:
-            chosen = codes == (position if position < len(uniques) else -1)
-            for row, header in zip(rows[chosen], headers[chosen]):
-                out.error(row, header, value, exc.expected, exc.action)
-    return pd.Series(parsed[codes], index=raw.index, dtype=object)
-
-
-def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.Series:
-    """Numbers from a column: plain numbers in bulk, anything else (1,234 / 4.1% / —) cell by cell."""
-    numbers = pd.to_numeric(raw, errors="coerce").astype(float)
-    redo = numbers.isna() | np.isinf(numbers)
-    if redo.any():
-        parsed = _parse_cells(raw[redo], lambda v: parse.parse_number(v, percent=percent), headers[redo], rows[redo], out)
-        numbers[redo] = parsed.astype(float)
-    return numbers
-
 
 # ---- the table reader --------------------------------------------------------------------------
 
@@ -90,59 +56,12 @@ _MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change"), ("yoy_pc
                      "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)", wide=True,
                      distinctive=("period", "item"))
 _ANNUAL = TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
-                     "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)",
+                    "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)",
                     distinctive=("year", "item"))
 _REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)",
                      distinctive=("level", "parent_code"))
 _RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)",
                   distinctive=("period", "grade"))
-
-
-def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit_above, unit_arg) -> pd.Series:
-    """The unit of each row's amounts, from the unit column, the headers, a 单位 line, or unit=.
-
-    Every source that states a unit must agree with the others; a row with an amount and no unit
-    from any source is an error.
-    """
-    rows = cells["_row"]
-    empty = pd.Series([None] * len(cells), index=cells.index, dtype=object)
-    sources: list[tuple[pd.Series, pd.Series]] = []  # (unit per row, who states it per row)
-    unreadable = pd.Series(False, index=cells.index)
-    if "unit" in cells:
-        units = _parse_cells(cells["unit"], parse.parse_unit, cells["_hdr_unit"], rows, out)
-        unreadable = units.isna() & present(cells["unit"])  # already reported as a bad unit
-        sources.append((units, "the unit column '" + cells["_hdr_unit"].astype(str) + "'"))
-    for name in spec.amounts:
-        if f"_hunit_{name}" in cells:
-            units = cells[f"_hunit_{name}"].where(cells[f"_hunit_{name}"].notna(), None)
-            sources.append((units, "the header '" + cells[f"_hdr_{name}"].astype(str) + "'"))
-    if unit_above:
-        sources.append((empty.fillna(unit_above), empty.fillna("the line '单位：…' above the header")))
-    if unit_arg:
-        sources.append((empty.fillna(parse.parse_unit(unit_arg)), empty.fillna("unit=")))
-    resolved, stated_by = empty.copy(), empty.copy()
-    for units, label in sources:
-        clash = resolved.notna() & units.notna() & (resolved != units)
-        for row, first, by, second, by_second in zip(rows[clash], resolved[clash], stated_by[clash],
-                                                     units[clash], label[clash]):
-            out.error(row, "unit", f"{first} / {second}", "one unit for the amounts of a row",
-                      f"Make them agree: {by} says {first} but {by_second} says {second}.")
-        take = resolved.isna() & units.notna()
-        resolved[take] = units[take]
-        stated_by[take] = label[take]
-    has_amount = pd.Series(False, index=cells.index)
-    amount_header = pd.Series("unit", index=cells.index, dtype=object)
-    for name in spec.amounts:
-        if name in cells:
-            filled = present(cells[name])
-            amount_header[filled & ~has_amount] = cells.loc[filled & ~has_amount, f"_hdr_{name}"]
-            has_amount |= filled
-    missing = has_amount & resolved.isna() & ~unreadable
-    for row, header in zip(rows[missing], amount_header[missing]):
-        out.error(row, header, None, "a unit (元, 万元 or 亿元) for this amount",
-                  "Add a 单位 column, put the unit in the header as 累计(万元), add a line 单位：万元 above the "
-                  "header, or pass unit=. fiscalmon never assumes a unit.")
-    return resolved
 
 
 def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, encoding=None) -> pd.DataFrame:
@@ -155,7 +74,7 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     out = Collector(grids[0].label)
     grid = pick_sheet(grids, spec, out) if len(grids) > 1 else grids[0]
     cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year)
-    table = _canonical(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
+    table = canonical_table(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
     if "region_code" in table:
         checked = Collector(grid.label)
         table = validate.check(table, spec.name, checked)
@@ -189,96 +108,6 @@ def _emit_warnings(out: Collector) -> None:
     if out.warnings:
         lines = "\n".join(f"  - {w}" for w in out.warnings)
         warnings.warn(FiscalDataWarning(f"{len(out.warnings)} note(s) on {out.label}:\n{lines}"), stacklevel=4)
-
-
-def _canonical(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit_above, unit_arg, year) -> pd.DataFrame:
-    rows = cells["_row"]
-
-    def column(name: str, parser, *, fill=None) -> pd.Series:
-        if name not in cells:
-            return pd.Series([fill] * len(cells), index=cells.index, dtype=object)
-        return _parse_cells(cells[name], parser, cells[f"_hdr_{name}"], rows, out)
-
-    table = pd.DataFrame({"_row": rows})
-    if "region_code" in cells or "region" in cells:
-        table["region_code"] = column("region_code", parse.parse_code)
-        table["region"] = column("region", parse.clean_text)
-    else:
-        out.error(None, None, None, "a region column (region_code/地区编码 or region/地区)",
-                  "Add a column naming the region of each row.")
-        return table
-
-    if spec in (_MONTHLY, _RISK):
-        years = column("year", parse.parse_year) if "year" in cells else None
-        table["period"] = _periods(cells, years, out, year_arg=year)
-    if spec is _ANNUAL:
-        if "year" not in cells:
-            out.error(None, None, None, "a year column (year/年度)", "Add the fiscal year of each row.")
-        table["year"] = column("year", parse.parse_year).astype("Int64")
-    if spec in (_MONTHLY, _ANNUAL):
-        if "item" not in cells:
-            out.error(None, None, None, "an item column (item/项目)", "Add the item of each row.")
-            return table
-        items = _parse_cells(cells["item"], parse.parse_item, cells["_hdr_item"], rows, out)
-        table["item"] = items.map(lambda pair: pair[0] if pair else None)
-        unknown = sorted({pair[0] for pair in items if pair and not pair[1]})
-        if unknown:
-            out.warn(None, cells["_hdr_item"].iloc[0], ", ".join(unknown), "item keys or names from fiscalmon.schema.ITEMS",
-                     "These items are kept as written; rename them if they are one of the registry's items.")
-    if spec is _REGIONS:
-        table["parent_code"] = column("parent_code", parse.parse_code)
-        table["level"] = column("level", parse.parse_level)
-    if spec in (_REGIONS, _RISK):
-        table["grade"] = column("grade", parse.parse_grade)
-    if spec is _RISK:
-        table["parent_code"] = column("parent_code", parse.parse_code)
-
-    for name in spec.percents:
-        if name in cells:
-            table[name] = _number_column(cells[name], cells[f"_hdr_{name}"], rows, out, percent=True)
-        else:
-            table[name] = np.nan
-    if spec.amounts:
-        units = _resolve_units(cells, spec, out, unit_above=unit_above, unit_arg=unit_arg)
-        divisor = units.map(lambda u: UNITS_PER_100M_YUAN.get(u, np.nan)).astype(float)
-        for name in spec.amounts:
-            if name in cells:
-                table[name] = _number_column(cells[name], cells[f"_hdr_{name}"], rows, out) / divisor
-            else:
-                table[name] = np.nan
-        table["unit"] = CANONICAL_UNIT
-        # A table fiscalmon wrote earlier says where its amounts came from: keep that.
-        table["source_unit"] = column("source_unit", parse.parse_unit).combine_first(units)
-    for name in TEXT_COLUMNS:
-        if name in cells:
-            table[name] = column(name, parse.clean_text)
-    return table
-
-
-def _periods(cells: pd.DataFrame, years: pd.Series | None, out: Collector, *, year_arg) -> pd.Series:
-    rows = cells["_row"]
-    if "period" not in cells:
-        out.error(None, None, None, "a period column (period/月份)", "Add the month each figure runs to.")
-        return pd.Series(pd.NaT, index=cells.index)
-    specs = _parse_cells(cells["period"], lambda v: v if isinstance(v, tuple) or v is None else parse.parse_month_spec(v),
-                         cells["_hdr_period"], rows, out)
-    parsed = specs.notna()
-    spec_year = pd.Series([s[0] if s else None for s in specs], index=cells.index, dtype="Float64")
-    month = pd.Series([s[1] if s else None for s in specs], index=cells.index, dtype="Float64")
-    year = spec_year
-    if years is not None:
-        year = year.fillna(pd.Series(years, index=cells.index, dtype="Float64"))
-    if year_arg is not None:
-        year = year.fillna(float(year_arg))
-    for position in np.flatnonzero(parsed & year.isna()):
-        out.error(rows.iloc[position], cells["_hdr_period"].iloc[position], cells["period"].iloc[position],
-                  "a period with its year", "Write the period as YYYY-MM, add a 年度 column, or pass year=.")
-    known = (parsed & year.notna()).to_numpy()
-    result = pd.Series(pd.PeriodIndex([pd.NaT] * len(cells), freq="M"), index=cells.index)
-    if known.any():
-        result[known] = pd.PeriodIndex.from_fields(year=year[known].astype(int).to_numpy(),
-                                                   month=month[known].astype(int).to_numpy(), freq="M")
-    return result
 
 
 # ---- public readers ----------------------------------------------------------------------------
