@@ -115,7 +115,8 @@ def canonical_table(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, uni
         table["region"] = column("region", parse.clean_text)
     else:
         out.error(None, None, None, "a region column (region_code/地区编码 or region/地区)",
-                  "Add a column naming the region of each row.")
+                  "Add a column naming the region of each row, or, for a one-region table, say which region "
+                  "it is: region='652300 昌吉州' (command line: --file-region '652300 昌吉州').")
         return table
 
     if spec.name in ("monthly", "risk"):

@@ -23,7 +23,7 @@ EXIT_DATA_ERROR = 2
 
 
 def cmd_summary(args) -> None:
-    monthly = read_monthly(args.file, sheet=args.sheet, unit=args.unit, year=args.year)
+    monthly = read_monthly(args.file, sheet=args.sheet, unit=args.unit, year=args.year, region=args.file_region)
     latest = latest_by_region(monthly)
     if args.format == "csv":
         emit(render_table(latest.drop(columns=["item_zh"]), "csv"), args.output)
@@ -41,8 +41,8 @@ def cmd_summary(args) -> None:
 
 
 def _read_inputs(args):
-    monthly = read_monthly(args.monthly, unit=args.unit)
-    annual = read_annual(args.annual, unit=args.unit) if args.annual else None
+    monthly = read_monthly(args.monthly, unit=args.unit, region=args.file_region)
+    annual = read_annual(args.annual, unit=args.unit, region=args.file_region) if args.annual else None
     return monthly, annual
 
 
@@ -123,11 +123,11 @@ def cmd_report(args) -> None:
             bar.set_description(text)
 
         step(steps[0])
-        monthly = read_monthly(args.monthly, unit=args.unit)
+        monthly = read_monthly(args.monthly, unit=args.unit, region=args.file_region)
         step(steps[1])
-        annual = read_annual(args.annual, unit=args.unit) if args.annual else None
+        annual = read_annual(args.annual, unit=args.unit, region=args.file_region) if args.annual else None
         step(steps[2])
-        risk = read_risk(args.risk, unit=args.unit) if args.risk else None
+        risk = read_risk(args.risk, unit=args.unit, region=args.file_region) if args.risk else None
         report = monthly_report(monthly, annual, risk, args.month, prefecture=args.prefecture, item=args.item,
                                 method=args.method, thresholds=args.thresholds, progress=step)
         step(steps[-1])
@@ -198,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--item", action="append", help="item key (repeat; default: every item, backtest: gpb_revenue)")
         sub.add_argument("--unit", help="unit of the amounts if the files do not say (元/万元/亿元)")
         sub.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    for sub in (summary, forecast, backtest, report):
+        sub.add_argument("--file-region", metavar="'CODE NAME'",
+                         help="the region of one-region tables without a region column, e.g. '652300 昌吉州'")
 
     for sub in (summary, items, forecast, backtest):
         sub.add_argument("--format", choices=("table", "csv"), default="table")

@@ -64,7 +64,22 @@ _RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period
                   distinctive=("period", "grade"))
 
 
-def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, encoding=None) -> pd.DataFrame:
+def _region_argument(region) -> tuple[str | None, str | None] | None:
+    """region= as (code, name): '652300 昌吉州', '652300' or '昌吉州'."""
+    if region is None:
+        return None
+    text = parse.clean_text(region)
+    if text is None:
+        raise ValueError("region must be a code, a name, or both ('652300 昌吉州'); got an empty value")
+    first, _, rest = text.partition(" ")
+    if any(ch.isdigit() for ch in first):
+        return parse.parse_code(first), parse.clean_text(rest)
+    return None, text
+
+
+def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, encoding=None,
+                region=None) -> pd.DataFrame:
+    region = _region_argument(region)
     if unit is not None:
         try:
             parse.parse_unit(unit)
@@ -73,7 +88,7 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     grids = load_grids(source, sheet=sheet, encoding=encoding)
     out = Collector(grids[0].label)
     grid = pick_sheet(grids, spec, out) if len(grids) > 1 else grids[0]
-    cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year)
+    cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year, region=region)
     table = canonical_table(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
     if "region_code" in table:
         checked = Collector(grid.label)
@@ -113,7 +128,7 @@ def _emit_warnings(out: Collector) -> None:
 # ---- public readers ----------------------------------------------------------------------------
 
 def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = None,
-                 year: int | None = None, encoding: str | None = None) -> pd.DataFrame:
+                 year: int | None = None, encoding: str | None = None, region: str | None = None) -> pd.DataFrame:
     """Read a monthly year-to-date table into the canonical long form, amounts in 亿元.
 
     Parameters
@@ -131,6 +146,10 @@ def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = N
         Year for periods written without one (``1-6月``).
     encoding : str, optional
         Force a text encoding instead of detecting it.
+    region : str, optional
+        The region of a one-region table without a region column, as ``'652300 昌吉州'``, a code or a
+        name (a bureau's own 收支情况表). A table with no period column takes the period its title line
+        names (``昌吉州2023年1-6月…``), with a warning.
 
     Returns
     -------
@@ -153,12 +172,12 @@ def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = N
       region_code   period         item    ytd  yoy_pct
     0      652300  2023-06  gpb_revenue  118.91     0.45
     """
-    table = _read_table(source, _MONTHLY, sheet=sheet, unit=unit, year=year, encoding=encoding)
+    table = _read_table(source, _MONTHLY, sheet=sheet, unit=unit, year=year, encoding=encoding, region=region)
     return _ordered(table, MONTHLY_COLUMNS, ["region_code", "item", "period"])
 
 
 def read_annual(source, *, sheet: str | int | None = None, unit: str | None = None,
-                encoding: str | None = None) -> pd.DataFrame:
+                encoding: str | None = None, region: str | None = None) -> pd.DataFrame:
     """Read an annual table (budget 年初预算, adjusted_budget 调整预算, outturn 决算) in 亿元.
 
     Parameters are as for :func:`read_monthly`.
@@ -177,7 +196,7 @@ def read_annual(source, *, sheet: str | int | None = None, unit: str | None = No
       region  year         item  budget
     0    昌吉市  2023  gpb_revenue    25.1
     """
-    table = _read_table(source, _ANNUAL, sheet=sheet, unit=unit, encoding=encoding)
+    table = _read_table(source, _ANNUAL, sheet=sheet, unit=unit, encoding=encoding, region=region)
     return _ordered(table, ANNUAL_COLUMNS, ["region_code", "item", "year"])
 
 
@@ -197,10 +216,11 @@ def read_regions(source, *, sheet: str | int | None = None, encoding: str | None
 
 
 def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None,
-              encoding: str | None = None) -> pd.DataFrame:
+              encoding: str | None = None, region: str | None = None) -> pd.DataFrame:
     """Read the county risk table (one row per county × month), amounts in 亿元.
 
-    Every indicator column is optional; a missing one stays empty (NaN), never zero.
+    Every indicator column is optional; a missing one stays empty (NaN), never zero. Parameters are
+    as for :func:`read_monthly`.
 
     Examples
     --------
@@ -211,7 +231,7 @@ def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None
            region   period  treasury_balance  treasury_outflow
     0  木垒哈萨克自治县  2023-06              0.32               1.0
     """
-    table = _read_table(source, _RISK, sheet=sheet, unit=unit, encoding=encoding)
+    table = _read_table(source, _RISK, sheet=sheet, unit=unit, encoding=encoding, region=region)
     return _ordered(table, RISK_COLUMNS, ["region_code", "period"])
 
 

@@ -241,17 +241,31 @@ def _header_score(row: list[object], lookup: dict[str, str]) -> int:
     return score
 
 
-def _locate_header(grid: Grid, lookup: dict[str, str], required_hint: str) -> tuple[int, bool, str | None]:
-    """(header row index, whether a second header row follows, unit stated above the header)."""
-    unit_above = None
+@dataclass
+class _Above:
+    """What the lines above the header say about the whole table."""
+
+    unit: str | None = None
+    period: tuple[int, int] | None = None
+    period_line: str | None = None
+    periods_seen: int = 0
+
+
+def _locate_header(grid: Grid, lookup: dict[str, str], required_hint: str) -> tuple[int, bool, _Above]:
+    """(header row index, whether a second header row follows, what the title lines say)."""
+    above = _Above()
     for index, row in enumerate(grid.rows[:_HEADER_SCAN_ROWS]):
         if _header_score(row, lookup) >= 2:
             below = grid.rows[index + 1] if index + 1 < len(grid.rows) else []
             measures = [lookup.get(parse.split_header(c)[0]) for c in below]
             two_rows = sum(m in _MEASURES for m in measures) >= 2
-            return index, two_rows, unit_above
+            return index, two_rows, above
         for cell in row:
-            unit_above = parse.table_unit(cell) or unit_above
+            above.unit = parse.table_unit(cell) or above.unit
+            period = parse.table_period(cell)
+            if period is not None:
+                above.period, above.period_line = period, parse.clean_text(cell)
+                above.periods_seen += 1
     raise FiscalDataError([Problem(
         grid.label, None, None, None,
         f"a header row (within the first {_HEADER_SCAN_ROWS} rows) naming {required_hint}",
@@ -297,13 +311,18 @@ class TableSpec:
 
 
 
-def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | None) -> tuple[pd.DataFrame, str, str | None]:
+def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | None,
+                  region: tuple[str | None, str | None] | None = None) -> tuple[pd.DataFrame, str, str | None]:
     """Turn a grid into a long frame of raw cells in canonical columns, plus `_row` and `_hdr_<col>`.
+
+    ``region`` (code, name) is the region of a one-region table without a region column. A table
+    without a period column takes the period its title line names (昌吉州2023年1-6月…), with a warning.
 
     Returns (cells, layout, unit stated above the header).
     """
     lookup = parse.header_lookup(spec.aliases)
-    head, two_rows, unit_above = _locate_header(grid, lookup, spec.required_hint)
+    head, two_rows, above = _locate_header(grid, lookup, spec.required_hint)
+    unit_above = above.unit
     header = grid.rows[head + 1] if two_rows else grid.rows[head]
     columns = _describe_columns(header, lookup, grid.rows[head] if two_rows else None)
     first_data = head + (2 if two_rows else 1)
@@ -327,6 +346,10 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
             continue
         if column.item is None and column.month is None:
             fields[column.field] = column
+    for column in _constant_columns(frame, fields, spec, above, region, out):
+        columns.append(column)
+        fields[column.field] = column
+
     wide_items = [c for c in columns if c.item is not None]
     wide_months = [c for c in columns if c.month is not None]
     long = not spec.wide or ("item" in fields and "period" in fields)
@@ -363,6 +386,37 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
         if column.unit is not None:
             cells[f"_hunit_{name}"] = column.unit
     return cells, layout, unit_above
+
+
+def _constant_columns(frame: pd.DataFrame, fields: dict, spec: TableSpec, above: _Above, region, out: Collector):
+    """Columns a one-region or one-month table leaves out, filled from region= or the title line."""
+    added = []
+
+    def constant(field: str, value: str, header: str) -> None:
+        index = max([c for c in frame.columns if isinstance(c, int)], default=-1) + 1
+        frame[index] = value
+        added.append(_Column(index, header, field, None))
+
+    has_region = "region_code" in fields or "region" in fields
+    if region is not None and has_region:
+        named = fields.get("region_code", fields.get("region"))
+        out.error(None, named.header, None, "region= only for a table without a region column",
+                  f"This table names the region of each row in column '{named.header}'; "
+                  "leave region= (--file-region) out.")
+    elif region is not None:
+        code, name = region
+        if code:
+            constant("region_code", code, "region=")
+        if name:
+            constant("region", name, "region=")
+    if "period" not in fields and "period" in spec.aliases and "year" not in fields:
+        if above.period is not None and above.periods_seen == 1:
+            period = f"{above.period[0]}-{above.period[1]:02d}"
+            constant("period", period, above.period_line)
+            out.warn(None, None, above.period_line, "a period column (月份)",
+                     f"The table has none: every row is read as {period}, the period its title line names. "
+                     "Add a 月份 column if that is wrong.")
+    return added
 
 
 def _long_cells(frame: pd.DataFrame, value_columns) -> pd.DataFrame:

@@ -283,6 +283,32 @@ def header_lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元|万|亿)")
 
 
+_TITLE_MONTHS = re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*[-－—~～至到]\s*)?(\d{1,2})\s*月")
+_TITLE_SPANS = re.compile(r"(\d{4})\s*年\s*(" + "|".join(sorted(_YTD_SPANS, key=len, reverse=True)) + ")")
+
+
+def table_period(text: object) -> tuple[int, int] | None:
+    """The year-to-date period a title line names, such as ``昌吉州2023年1-6月收支情况表``.
+
+    ``None`` unless the line names exactly one period, and that period runs from January.
+
+    >>> table_period("昌吉州2023年1-6月一般公共预算收支完成情况表")
+    (2023, 6)
+    >>> table_period("2023年上半年财政收支情况") , table_period("2023年4-6月") , table_period("2022年6月与2023年6月对比")
+    ((2023, 6), None, None)
+    """
+    cell = clean_text(text)
+    if cell is None:
+        return None
+    found = {(int(y), int(m)) for y, start, m in _TITLE_MONTHS.findall(cell) if not start or int(start) == 1}
+    spans = _TITLE_MONTHS.findall(cell)
+    found |= {(int(y), _YTD_SPANS[word]) for y, word in _TITLE_SPANS.findall(cell)}
+    if len(found) != 1 or len(spans) > 1 or any(start and int(start) != 1 for _, start, _ in spans):
+        return None
+    year, month = found.pop()
+    return (year, month) if 1 <= month <= 12 else None
+
+
 def table_unit(text: object) -> str | None:
     """The unit stated for a whole table in a title line such as ``单位：万元``."""
     cell = clean_text(text)

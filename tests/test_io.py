@@ -354,3 +354,43 @@ def test_a_workbook_sheet_is_chosen_by_its_columns_with_a_warning(tmp_path):
     with pytest.warns(FiscalDataWarning, match="read sheet '预算'"):
         annual = fiscalmon.read_annual(path)
     assert annual["budget"].tolist() == [240.0]
+
+
+BUREAU_TABLE = """昌吉州2023年1-6月一般公共预算收支完成情况表
+单位：万元
+项目,本月数,累计数,上年同期累计,同比增减%,年初预算数,完成预算%
+一般公共预算收入,200000,1189100,1183773,0.45,2400000,49.5
+一、税收收入,150000,800000,790000,1.27,1600000,50.0
+    其中：增值税,60000,300000,310000,-3.23,620000,48.4
+"""
+
+
+def test_a_bureau_table_for_one_region_reads_with_region_and_the_title_period(tmp_path):
+    """A bureau's own 收支完成情况表: no region or period column; the title names the period."""
+    path = tmp_path / "bureau.csv"
+    path.write_bytes(BUREAU_TABLE.encode("gbk"))
+    with pytest.warns(FiscalDataWarning, match="every row is read as 2023-06"):
+        table = fiscalmon.read_monthly(path, region="652300 昌吉州")
+    assert table[["region_code", "region"]].drop_duplicates().values.tolist() == [["652300", "昌吉州"]]
+    assert (table["period"] == pd.Period("2023-06", freq="M")).all()
+    figures = table.set_index("item")
+    assert figures.loc["gpb_revenue", ["ytd", "yoy_pct", "completion_pct"]].tolist() == [118.91, 0.45, 49.5]
+    assert figures.loc["vat_revenue", "ytd"] == 30.0
+    with pytest.raises(FiscalDataError, match="--file-region"):
+        fiscalmon.read_monthly(path)
+
+
+def test_region_argument_is_refused_for_a_table_that_names_its_regions(tmp_path):
+    path = tmp_path / "monthly.csv"
+    path.write_text("地区代码,地区,月份,项目,本年累计(亿元)\n652300,昌吉州,2023-06,一般公共预算收入,118.91\n",
+                    encoding="utf-8")
+    with pytest.raises(FiscalDataError, match="region= only for a table without a region column"):
+        fiscalmon.read_monthly(path, region="652301")
+
+
+def test_cli_reads_a_one_region_bureau_table_with_file_region(cli, tmp_path):
+    path = tmp_path / "bureau.csv"
+    path.write_bytes(BUREAU_TABLE.encode("gbk"))
+    result = cli("summary", str(path), "--file-region", "652300 昌吉州", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "652300,昌吉州,gpb_revenue" in result.stdout and "every row is read as 2023-06" in result.stderr

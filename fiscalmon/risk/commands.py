@@ -46,6 +46,8 @@ def add_commands(subparsers) -> None:
                        help="print only this table (default: a report of all four; with --format csv, flags)")
     flags.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first, unless another sheet holds this table)")
     flags.add_argument("--unit", help="unit of the amounts if the file does not say (元/万元/亿元)")
+    flags.add_argument("--file-region", metavar="'CODE NAME'",
+                       help="the region of a one-region table without a region column, e.g. '652300 昌吉州'")
     flags.add_argument("--format", choices=("table", "csv"), default="table")
     flags.add_argument("-o", "--output", help="write to this file instead of the screen")
     flags.set_defaults(run=cmd_flags)
@@ -72,7 +74,7 @@ def cmd_flags(args) -> None:
     label = Path(args.risk_table).name
     month = _month(args.month, "--month", "--month")
     thresholds = load_thresholds(args.thresholds)
-    table = read_risk(args.risk_table, sheet=args.sheet, unit=args.unit)
+    table = read_risk(args.risk_table, sheet=args.sheet, unit=args.unit, region=args.file_region)
     months = table["period"].dropna()
     if not (months == month).any():
         span = f"{months.min()} … {months.max()}" if len(months) else "no months"
