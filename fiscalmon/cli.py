@@ -17,7 +17,7 @@ from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning
 from .io import read_annual, read_monthly
 from .schema import ITEMS
 from .summary import coverage, latest_by_region
-from .textout import emit, render_table
+from .textout import add_encoding_argument, emit, render_table
 
 EXIT_DATA_ERROR = 2
 
@@ -26,7 +26,7 @@ def cmd_summary(args) -> None:
     monthly = read_monthly(args.file, sheet=args.sheet, unit=args.unit, year=args.year, region=args.file_region)
     latest = latest_by_region(monthly)
     if args.format == "csv":
-        emit(render_table(latest.drop(columns=["item_zh"]), "csv"), args.output)
+        emit(render_table(latest.drop(columns=["item_zh"]), "csv"), args)
         return
     info = coverage(monthly)
     source = monthly.attrs
@@ -37,7 +37,7 @@ def cmd_summary(args) -> None:
         "",
     ]
     shown = latest.drop(columns=["unit"]).rename(columns={"ytd": "ytd (亿元)"})
-    emit("\n".join(head) + render_table(shown, "table"), args.output)
+    emit("\n".join(head) + render_table(shown, "table"), args)
 
 
 def _read_inputs(args):
@@ -54,7 +54,7 @@ def cmd_forecast(args) -> None:
     result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,
                                 regions=args.region, progress=not args.quiet)
     if args.format == "csv":
-        emit(render_table(result[OUTPUT_COLUMNS], "csv"), args.output)
+        emit(render_table(result[OUTPUT_COLUMNS], "csv"), args)
         for source, count in result["interval_source"].value_counts().items():
             print(f"note: {count} interval(s) from {source}", file=sys.stderr)
         return
@@ -77,7 +77,7 @@ def cmd_forecast(args) -> None:
         elif info:
             tail += (f"combination ({item}): plain average of the members each series has (only {info['years']} "
                      f"past year(s) with every member's error at this month; weights need {MIN_WEIGHT_YEARS})\n")
-    emit(head + render_table(shown, "table") + tail, args.output)
+    emit(head + render_table(shown, "table") + tail, args)
 
 
 def cmd_backtest(args) -> None:
@@ -88,7 +88,7 @@ def cmd_backtest(args) -> None:
     summary = backtest(monthly, annual, methods=args.method, as_of_months=months, items=args.item or "gpb_revenue",
                        regions=args.region, min_train_years=args.min_train_years)
     if args.format == "csv":
-        emit(render_table(summary, "csv"), args.output)
+        emit(render_table(summary, "csv"), args)
         return
     head = ("Backtest: for every past year and as-of month, the projection from the data known then vs the outturn.\n"
             "mape and bias_pct in percent (bias > 0: too high); coverage as a share; winkler80 in percent of "
@@ -99,7 +99,7 @@ def cmd_backtest(args) -> None:
 
         tail = (f"coverage and winkler80 are blank where no interval could be calibrated: an interval needs at "
                 f"least {MIN_ERRORS} errors from earlier years (more years or more regions give them).\n")
-    emit(head + render_table(summary, "table", decimals=3) + tail, args.output)
+    emit(head + render_table(summary, "table", decimals=3) + tail, args)
 
 
 def cmd_report(args) -> None:
@@ -139,7 +139,7 @@ def cmd_report(args) -> None:
 def cmd_items(args) -> None:
     table = pd.DataFrame([(i.key, i.zh, i.kind, "、".join(i.aliases)) for i in ITEMS.values()],
                          columns=["key", "中文", "kind", "aliases"])
-    emit(render_table(table, args.format), args.output)
+    emit(render_table(table, args.format), args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (summary, items, forecast, backtest):
         sub.add_argument("--format", choices=("table", "csv"), default="table")
         sub.add_argument("-o", "--output", help="write to this file instead of the screen")
+        add_encoding_argument(sub)
     return parser
 
 

@@ -10,13 +10,33 @@ import pandas as pd
 from .io import atomic_write
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print, or write whole to a file (never half-written) and say where."""
-    if output is None:
+#: Encodings a command may write its file in: UTF-8 (the default, for other tools), UTF-8 with a BOM
+#: or GBK (for Excel on a Chinese Windows, which otherwise shows UTF-8 Chinese as mojibake).
+OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gbk")
+
+
+def emit(text: str, args) -> None:
+    """Print, or write whole to ``args.output`` in ``args.encoding`` (never half-written) and say where."""
+    if args.output is None:
         sys.stdout.write(text)
         return
-    path = atomic_write(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    encoding = getattr(args, "encoding", "utf-8")
+    if encoding == "gbk":
+        text = text.replace("\u2212", "-")  # GBK has no minus sign (−); the hyphen-minus means the same
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"--encoding {encoding}: {text[exc.start:exc.end]!r} has no {encoding} code; "
+                         "write utf-8-sig instead") from None
+    path = atomic_write(args.output, lambda tmp: Path(tmp).write_text(text, encoding=encoding))
     print(f"wrote {path}", file=sys.stderr)
+
+
+def add_encoding_argument(parser) -> None:
+    """The ``--encoding`` option of a command that writes a file with ``-o``."""
+    parser.add_argument("--encoding", choices=OUTPUT_ENCODINGS, default="utf-8",
+                        help="encoding of the file written with -o (default utf-8; utf-8-sig or gbk for Excel on "
+                             "a Chinese Windows; gbk writes the minus sign − as -)")
 
 
 def render_table(table: pd.DataFrame, fmt: str, *, decimals: int = 2) -> str:

@@ -11,6 +11,7 @@ import io
 import pandas as pd
 import pytest
 
+import fiscalmon
 from fiscalmon.risk import INDICATORS
 from fiscalmon.risk.assess import FLAG_COLUMNS, WATCH_COLUMNS
 from conftest import DATA, PROVINCE_THRESHOLDS
@@ -123,3 +124,17 @@ def test_thresholds_command_shows_a_province_file_in_force(cli, tmp_path):
     assert rows["band"].tolist() == ["x < 0.6", "x ≥ 0.6"] and (rows["origin"] == "xinjiang.toml").all()
     text = cli("thresholds").stdout
     assert text.startswith("Risk thresholds (thresholds.toml)") and "tag: C confirmed" in text
+
+
+@pytest.mark.parametrize("encoding, first_bytes", [("gbk", None), ("utf-8-sig", b"\xef\xbb\xbf"), ("utf-8", None)])
+def test_flags_csv_in_the_encoding_excel_on_a_chinese_windows_reads(cli, tmp_path, encoding, first_bytes):
+    demo = fiscalmon.datasets.data_path("demo") / "xinjiang_risk_synthetic.csv"
+    output = tmp_path / "flags.csv"
+    result = cli("flags", str(demo), "--month", "2023-06", "--format", "csv", "-o", str(output), "--encoding", encoding)
+    assert result.returncode == 0, result.stderr
+    raw = output.read_bytes()
+    assert first_bytes is None or raw.startswith(first_bytes)
+    table = pd.read_csv(output, encoding=encoding, dtype=str)
+    assert "库款保障水平" in set(table["indicator_zh"])
+    if encoding == "gbk":  # the minus sign (−), which GBK lacks, is written as -
+        assert "\u2212" not in raw.decode("gbk")

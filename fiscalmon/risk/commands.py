@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import FiscalDataError, Problem
 from ..io import read_risk
-from ..textout import emit, render_table
+from ..textout import add_encoding_argument, emit, render_table
 from .assess import assess
 from .indicators import CHANGE_ZH
 from .thresholds import load_thresholds
@@ -50,6 +50,7 @@ def add_commands(subparsers) -> None:
                        help="the region of a one-region table without a region column, e.g. '652300 昌吉州'")
     flags.add_argument("--format", choices=("table", "csv"), default="table")
     flags.add_argument("-o", "--output", help="write to this file instead of the screen")
+    add_encoding_argument(flags)
     flags.set_defaults(run=cmd_flags)
 
     thresholds = subparsers.add_parser(
@@ -60,6 +61,7 @@ def add_commands(subparsers) -> None:
     thresholds.add_argument("--province", help="with --month: the province (GB/T 2260 code such as 650000)")
     thresholds.add_argument("--format", choices=("table", "csv"), default="table")
     thresholds.add_argument("-o", "--output", help="write to this file instead of the screen")
+    add_encoding_argument(thresholds)
     thresholds.set_defaults(run=cmd_thresholds)
 
 
@@ -83,9 +85,9 @@ def cmd_flags(args) -> None:
     result = assess(table, month, thresholds)
     if args.table or args.format == "csv":
         chosen = getattr(result, args.table or "flags")
-        emit(render_table(chosen, args.format), args.output)
+        emit(render_table(chosen, args.format), args)
         return
-    emit(_report(result, label, args.thresholds), args.output)
+    emit(_report(result, label, args.thresholds), args)
 
 
 def _report(result, label: str, thresholds_file: str | None) -> str:
@@ -132,7 +134,7 @@ def cmd_thresholds(args) -> None:
     month = _month(args.month, "--month", "--month") if args.month else None
     table = thresholds.table(month, args.province)
     if args.format == "csv":
-        emit(render_table(table, "csv"), args.output)
+        emit(render_table(table, "csv"), args)
         return
     lines = [f"Risk thresholds ({', '.join(thresholds.files)}); bands are [lower, upper) unless shown otherwise.",
              "tag: C confirmed in a public source; P one province only or a secondary source; "
@@ -147,4 +149,4 @@ def cmd_thresholds(args) -> None:
             if band.note:
                 lines.append(f"          note: {band.note}")
         lines.append("")
-    emit("\n".join(lines), args.output)
+    emit("\n".join(lines), args)
