@@ -87,6 +87,8 @@ def cmd_backtest(args) -> None:
     months = [int(m) for m in args.months.split(",")] if args.months else range(1, 12)
     summary = backtest(monthly, annual, methods=args.method, as_of_months=months, items=args.item or "gpb_revenue",
                        regions=args.region, min_train_years=args.min_train_years)
+    if args.plot:
+        _save_backtest_plot(summary, args.plot)
     if args.format == "csv":
         emit(render_table(summary, "csv"), args)
         return
@@ -100,6 +102,27 @@ def cmd_backtest(args) -> None:
         tail = (f"coverage and winkler80 are blank where no interval could be calibrated: an interval needs at "
                 f"least {MIN_ERRORS} errors from earlier years (more years or more regions give them).\n")
     emit(head + render_table(summary, "table", decimals=3) + tail, args)
+
+
+def _save_backtest_plot(summary, path: str) -> None:
+    """The error-against-as-of-month chart, written whole (PNG, SVG or PDF by the file's suffix)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from . import plot
+    from .io import atomic_write
+
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in ("png", "svg", "pdf"):
+        raise ValueError(f"--plot must end in .png, .svg or .pdf; got {path!r}")
+    if summary.empty:
+        raise ValueError("nothing to plot: the backtest scored no projection")
+    figure = plot.backtest_errors(summary)
+    written = atomic_write(path, lambda tmp: figure.savefig(tmp, format=suffix, dpi=150))
+    plt.close(figure)
+    print(f"wrote {written}", file=sys.stderr)
 
 
 def cmd_report(args) -> None:
@@ -171,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--months", help="as-of months to test, e.g. 3,6,9 (default 1-11)")
     backtest.add_argument("--min-train-years", type=int, default=5,
                           help="years used only to learn errors before scoring starts (default 5)")
+    backtest.add_argument("--plot", metavar="FILE.png", help="also draw MAPE against as-of month, per method")
     backtest.set_defaults(run=cmd_backtest)
 
     report = commands.add_parser("report", help="the monthly report (HTML or Excel): projections and risk flags")

@@ -350,3 +350,17 @@ def test_balances_are_not_projected_as_if_they_were_sums_of_months():
         forecast_full_year(monthly, as_of="2023-06", items="debt_balance")
     with pytest.raises(ValueError, match="debt_balance: a balance"):
         fiscalmon.backtest(monthly, items="debt_balance")
+
+
+def test_cli_backtest_draws_error_against_as_of_month(cli, tmp_path):
+    demo = fiscalmon.datasets.data_path("demo")
+    chart = tmp_path / "backtest.png"
+    result = cli("backtest", str(demo / "xinjiang_monthly_synthetic.csv"), "--annual",
+                 str(demo / "xinjiang_annual_synthetic.csv"), "--months", "3,6,9", "--region", "652301",
+                 "--region", "652302", "--min-train-years", "3", "--plot", str(chart))
+    assert result.returncode == 0, result.stderr
+    assert chart.read_bytes().startswith(b"\x89PNG") and chart.stat().st_size > 10_000
+    assert "Glyph" not in result.stderr
+    refused = cli("backtest", str(demo / "xinjiang_monthly_synthetic.csv"), "--annual",
+                  str(demo / "xinjiang_annual_synthetic.csv"), "--months", "9", "--plot", str(tmp_path / "x.gif"))
+    assert refused.returncode == 2 and "--plot must end in .png, .svg or .pdf" in refused.stderr
