@@ -48,7 +48,7 @@ def _read_inputs(args):
 
 def cmd_forecast(args) -> None:
     from .forecast import OUTPUT_COLUMNS, forecast_full_year
-    from .forecast.history import MIN_WEIGHT_YEARS
+    from .forecast.history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
 
     monthly, annual = _read_inputs(args)
     result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,
@@ -73,10 +73,11 @@ def cmd_forecast(args) -> None:
     for item, info in result.attrs.get("weights", {}).items():
         if info.get("weights"):
             shares = ", ".join(f"{k} {v:.2f}" for k, v in info["weights"].items())
-            tail += f"combination weights ({item}, from {info['years']} past years): {shares}\n"
+            tail += f"combination weights ({item}, from {info['errors']} errors in {info['years']} past years): {shares}\n"
         elif info:
             tail += (f"combination ({item}): plain average of the members each series has (only {info['years']} "
-                     f"past year(s) with every member's error at this month; weights need {MIN_WEIGHT_YEARS})\n")
+                     f"past year(s) with every member's error at this month; weights need {MIN_WEIGHT_YEARS}, or "
+                     f"{MIN_WEIGHT_CASES} errors in a panel)\n")
     emit(head + render_table(shown, "table") + tail, args)
 
 

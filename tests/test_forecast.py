@@ -143,17 +143,24 @@ def test_combination_weights_shrink_stacking_by_the_number_of_past_errors(series
     from fiscalmon.forecast.history import combination_weights
 
     base = np.tile([[0.02, -0.03, 0.05]], (series, 1))
-    weights, years = combination_weights({"a": base, "b": 2 * base})
-    assert years == 3
+    weights, years, cases = combination_weights({"a": base, "b": 2 * base})
+    assert (years, cases) == (3, 3 * series)
     assert weights["a"] == pytest.approx(expected_weight_of_a, abs=1e-3)
     assert weights["a"] + weights["b"] == pytest.approx(1.0)
 
 
-def test_combination_weights_plain_average_below_three_years():
+def test_combination_weights_plain_average_below_three_years_unless_a_panel_gives_30_errors():
     from fiscalmon.forecast.history import combination_weights
 
-    weights, years = combination_weights({"a": np.array([[0.01, 0.02]]), "b": np.array([[0.05, 0.04]])})
+    weights, years, _ = combination_weights({"a": np.array([[0.01, 0.02]]), "b": np.array([[0.05, 0.04]])})
     assert years == 2 and weights == {"a": 0.5, "b": 0.5}
+    # one year of 29 counties: still an average; of 30 counties: a is always closer, and gets the weight
+    for counties, averaged in ((29, True), (30, False)):
+        a = np.random.default_rng(1).normal(0, 0.01, (counties, 1))
+        weights, years, cases = combination_weights({"a": a, "b": a + 0.05})
+        assert (years, cases) == (1, counties)
+        assert (weights == {"a": 0.5, "b": 0.5}) is averaged
+        assert averaged or weights["a"] > 0.9
 
 
 def test_an_empty_monthly_table_is_a_clear_error():
@@ -310,7 +317,8 @@ def test_cli_says_why_the_combination_is_a_plain_average_and_why_coverage_is_bla
     _series_table(_months("2020-01", 45, rng)).to_csv(path, index=False)
     forecast = cli("forecast", str(path), "--as-of", "2023-09", "--quiet")
     assert forecast.returncode == 0, forecast.stderr
-    assert "past year(s) with every member's error at this month; weights need 3" in forecast.stdout
+    assert "past year(s) with every member's error at this month; weights need 3, or 30 errors in a panel" \
+        in forecast.stdout
     table = pd.read_csv(path, dtype={"region_code": str})
     december = table[table["period"].str.endswith("-12")]
     annual = tmp_path / "annual.csv"

@@ -17,7 +17,8 @@ from ..errors import ForecastWarning
 from ..parse import CellError, parse_month_spec
 from ..schema import ITEMS
 from . import intervals as iv
-from .history import COMBINATION_MEMBERS, combination_weights, combine, past_combination, past_projections
+from .history import (COMBINATION_MEMBERS, combination_weights, combine, enough_for_weights, past_combination,
+                      past_projections)
 from .methods import BUREAU_METHODS, last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
 from .models import fit_and_simulate, single_months
 from .panel import Panel, build_panel
@@ -206,16 +207,17 @@ def _combination(panel, view, t, m, members, bureau) -> _Run:
         raise ValueError(f"members of the combination must be bureau methods {sorted(BUREAU_METHODS)}; "
                          f"got {unknown[0]!r}")
     past = past_projections(panel, m, members, t)
-    weights, years = combination_weights({name: past.errors(name) for name in members})
+    weights, years, cases = combination_weights({name: past.errors(name) for name in members})
+    weighted = enough_for_weights(years, cases)
     point = combine({name: bureau(name).point for name in members}, weights)
     past.points["combination"] = past_combination(past, members)
-    note = (f"weights from {years} past years at month {m}" if years >= 3 else
-            f"plain average: only {years} past year(s) with every member's error at month {m}")
+    note = (f"weights from {cases} errors in {years} past year(s) at month {m}" if weighted else
+            f"plain average: only {years} past year(s) ({cases} errors) with every member's error at month {m}")
     notes = np.full(panel.n, note, dtype=object)
     assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members} - {""}))
                             for i in range(panel.n)], dtype=object)
     return _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
-                weights={"weights": weights if years >= 3 else {}, "years": years})
+                weights={"weights": weights if weighted else {}, "years": years, "errors": cases})
 
 
 def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:

@@ -17,8 +17,11 @@ from .panel import Panel
 
 #: The default members of the combination: the bureau methods, which are fast for any panel size.
 COMBINATION_MEMBERS = ("carry_forward", "progress_ratio", "blended", "growth_path")
-#: Fewer past years with errors of every member than this, and the combination is a plain average.
+#: Weights need this many past years with errors of every member, or, in a panel, MIN_WEIGHT_CASES
+#: such errors (a hundred counties' errors in one year already say which member tends to be closer);
+#: with less the combination is a plain average.
 MIN_WEIGHT_YEARS = 3
+MIN_WEIGHT_CASES = 30
 #: Past errors (series × years) at which the stacking weights and the inverse-MSE weights count equally.
 STACKING_SHRINK_CASES = 5
 
@@ -55,7 +58,12 @@ def past_projections(panel: Panel, month: int, methods, years_before: int, model
     return PastProjections(month, points, actual)
 
 
-def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float], int]:
+def enough_for_weights(years: int, cases: int) -> bool:
+    """Whether past errors (``years`` with every member's error, ``cases`` series × years) can weight."""
+    return years >= MIN_WEIGHT_YEARS or (years >= 1 and cases >= MIN_WEIGHT_CASES)
+
+
+def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float], int, int]:
     """Combination weights from past errors at one as-of month.
 
     Over the series-years where every member has an error: the non-negative weights summing to one
@@ -63,23 +71,22 @@ def combination_weights(errors: dict[str, np.ndarray]) -> tuple[dict[str, float]
     into account), shrunk towards inverse mean-squared-error weights (Bates & Granger) by
     ``cases ÷ (cases + 5)``, where ``cases`` counts the series × years behind them: one series with a
     short history leans on the simpler, steadier rule, while a county panel, with a hundred errors a
-    year, trusts its stacking weights. Fewer than three years: a plain average.
+    year, trusts its stacking weights. Too few errors (:func:`enough_for_weights`): a plain average.
 
-    Returns the weights and the number of years behind them.
+    Returns the weights, the number of past years and the number of errors behind them.
     """
     names = list(errors)
     stacked = np.stack([errors[name] for name in names])  # (members, n, years)
     common = np.isfinite(stacked).all(axis=0)
-    years = int(common.any(axis=0).sum())
-    if years < MIN_WEIGHT_YEARS:
-        return {name: 1 / len(names) for name in names}, years
+    years, cases = int(common.any(axis=0).sum()), int(common.sum())
+    if not enough_for_weights(years, cases):
+        return {name: 1 / len(names) for name in names}, years, cases
     sample = np.stack([stacked[k][common] for k in range(len(names))])  # (members, cases)
     inverse = 1 / np.maximum(np.mean(sample ** 2, axis=1), 1e-12)
     inverse /= inverse.sum()
-    cases = sample.shape[1]
     shrink = cases / (cases + STACKING_SHRINK_CASES)
     weights = shrink * _stacking_weights(sample) + (1 - shrink) * inverse
-    return {name: float(w) for name, w in zip(names, weights / weights.sum())}, years
+    return {name: float(w) for name, w in zip(names, weights / weights.sum())}, years, cases
 
 
 def _stacking_weights(sample: np.ndarray) -> np.ndarray:
@@ -112,6 +119,6 @@ def past_combination(past: PastProjections, members) -> np.ndarray:
         if not np.isfinite(past.actual[:, t]).any():
             continue
         earlier = {name: e[:, :t] for name, e in errors.items()}
-        weights, _ = combination_weights(earlier)
+        weights, _, _ = combination_weights(earlier)
         combined[:, t] = combine({name: past.points[name][:, t] for name in members}, weights)
     return combined
