@@ -354,7 +354,12 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
     wide_months = [c for c in columns if c.month is not None]
     long = not spec.wide or ("item" in fields and "period" in fields)
     # An item or month header is data only in the wide layout that uses it; elsewhere it is unused.
-    ignored = wide_items + wide_months if long else wide_items if wide_months and "item" in fields else wide_months
+    if long:
+        ignored = wide_items + wide_months
+    elif "item" in fields and wide_months:  # one column per month
+        ignored = wide_items
+    else:  # one column per item
+        ignored = wide_months
     unused = [c.header for c in columns if c.field is None and c.item is None and c.month is None and c.header]
     unused += [c.header for c in ignored]
     if unused:

@@ -295,6 +295,7 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
     p_attain = np.full(n, np.nan)
     source = np.full(n, "none", dtype=object)
     point, budget = run.point, common["budget"]
+    used = run.used if run.used is not None else np.full(n, name, dtype=object)  # after any fall-back
 
     errors = run.past_errors if run.past_errors is not None else np.full((n, 1), np.nan)
     own = np.isfinite(errors).sum(axis=1)
@@ -314,7 +315,6 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
             source[simulated] = "simulation"
     uncovered = (source == "none") & np.isfinite(point)
     if uncovered.any():
-        used = run.used if run.used is not None else np.full(n, name, dtype=object)
         for method_used in np.unique(used[uncovered]):
             for variant in ("with_outturn", "without_outturn"):
                 has_outturn = np.isfinite(common["last_year_outturn"])
@@ -342,7 +342,6 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                               "remaining months estimated as equal months"])) for a in assumptions[estimated]]
     notes = run.notes.copy() if run.notes is not None else np.full(n, "", dtype=object)
     notes[reached] = [f"{x}; budget already reached" if x else "budget already reached" for x in notes[reached]]
-    used = run.used if run.used is not None else np.full(n, name, dtype=object)
     for i in np.flatnonzero(~np.isfinite(point)):
         why = f"no projection: {_why_no_projection(used[i], common, i, period)}"
         notes[i] = f"{notes[i]}; {why}" if notes[i] else why
