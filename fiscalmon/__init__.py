@@ -11,7 +11,7 @@ from .errors import FiscalDataError, FiscalDataWarning, Problem
 from .forecast import backtest, forecast_full_year
 from .report import MonthlyReport, monthly_report
 from .risk import assess, load_thresholds
-from .io import read_annual, read_monthly, read_regions, read_risk, read_workbook, write_table
+from .io import combine_tables, read_annual, read_monthly, read_regions, read_risk, read_workbook, write_table
 
 __version__ = "0.1.0"
 
@@ -31,6 +31,7 @@ __all__ = [
     "forecast_full_year",
     "read_annual",
     "read_monthly",
+    "combine_tables",
     "read_regions",
     "read_risk",
     "read_workbook",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning
-from .io import read_annual, read_monthly
+from .io import combine_tables, read_annual, read_monthly
 from .schema import ITEMS
 from .summary import coverage, latest_by_region
 from .textout import add_encoding_argument, emit, render_table
@@ -22,8 +22,14 @@ from .textout import add_encoding_argument, emit, render_table
 EXIT_DATA_ERROR = 2
 
 
+def _read_monthly_files(paths: list[str], args, **options) -> pd.DataFrame:
+    """One monthly table from one file or several (a file a month): a figure in two files is an error."""
+    tables = [read_monthly(path, unit=args.unit, region=args.file_region, **options) for path in paths]
+    return tables[0] if len(tables) == 1 else combine_tables(tables, "monthly")
+
+
 def cmd_summary(args) -> None:
-    monthly = read_monthly(args.file, sheet=args.sheet, unit=args.unit, year=args.year, region=args.file_region)
+    monthly = _read_monthly_files(args.file, args, sheet=args.sheet, year=args.year)
     latest = latest_by_region(monthly)
     if args.format == "csv":
         emit(render_table(latest.drop(columns=["item_zh"]), "csv"), args)
@@ -41,7 +47,7 @@ def cmd_summary(args) -> None:
 
 
 def _read_inputs(args):
-    monthly = read_monthly(args.monthly, unit=args.unit, region=args.file_region)
+    monthly = _read_monthly_files(args.monthly, args)
     annual = read_annual(args.annual, unit=args.unit, region=args.file_region) if args.annual else None
     return monthly, annual
 
@@ -147,7 +153,7 @@ def cmd_report(args) -> None:
             bar.set_description(text)
 
         step(steps[0])
-        monthly = read_monthly(args.monthly, unit=args.unit, region=args.file_region)
+        monthly = _read_monthly_files(args.monthly, args)
         step(steps[1])
         annual = read_annual(args.annual, unit=args.unit, region=args.file_region) if args.annual else None
         step(steps[2])
@@ -173,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     summary = commands.add_parser("summary", help="regions, months covered, latest YTD and growth of a monthly table")
-    summary.add_argument("file", help="monthly table: .csv (UTF-8/GBK) or .xlsx")
+    summary.add_argument("file", nargs="+", help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are "
+                                                  "read as one table")
     summary.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first, unless another sheet holds this table)")
     summary.add_argument("--unit", help="unit of the amounts if the file does not say (元/万元/亿元)")
     summary.add_argument("--year", type=int, help="year for periods written without one (1-6月)")
@@ -199,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.set_defaults(run=cmd_backtest)
 
     report = commands.add_parser("report", help="the monthly report (HTML or Excel): projections and risk flags")
-    report.add_argument("--monthly", required=True, help="monthly table: .csv (UTF-8/GBK) or .xlsx")
+    report.add_argument("--monthly", required=True, nargs="+",
+                        help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are read as one table")
     report.add_argument("--annual", help="annual table (outturns, budgets)")
     report.add_argument("--risk", help="county risk table (without it the report has no flags)")
     report.add_argument("--month", required=True, help="the month reported on, YYYY-MM")
@@ -217,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(commands)
 
     for sub, annual_required in ((forecast, False), (backtest, True)):
-        sub.add_argument("monthly", help="monthly table: .csv (UTF-8/GBK) or .xlsx")
+        sub.add_argument("monthly", nargs="+",
+                         help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are read as one table")
         sub.add_argument("--annual", required=annual_required, help="annual table (outturns, budgets)")
         sub.add_argument("--region", action="append", help="region code to include (repeat; default all)")
         sub.add_argument("--item", action="append", help="item key (repeat; default: every item, backtest: gpb_revenue)")

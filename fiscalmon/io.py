@@ -39,6 +39,7 @@ __all__ = [
     "read_workbook",
     "Workbook",
     "write_table",
+    "combine_tables",
 ]
 
 
@@ -294,6 +295,44 @@ def read_workbook(path, *, unit: str | None = None) -> Workbook:
                                        "a sheet named monthly/月度, annual/年度, regions/地区 or risk/风险",
                                        "Rename the sheets, or read one sheet with read_monthly(path, sheet=…).")])
     return Workbook(**found)
+
+
+_KEYS = {"monthly": ["region_code", "period", "item"], "annual": ["region_code", "year", "item"],
+         "regions": ["region_code"], "risk": ["region_code", "period"]}
+
+
+def combine_tables(tables: list[pd.DataFrame], kind: str = "monthly") -> pd.DataFrame:
+    """Canonical tables of one kind read from several files (one file a month, say) as one table.
+
+    A figure present in two files (the same region × period × item) is an error naming both files,
+    never a silent choice between them.
+
+    Examples
+    --------
+    >>> monthly = combine_tables([read_monthly("2023年5月.xlsx"), read_monthly("2023年6月.xlsx")])  # doctest: +SKIP
+    """
+    if kind not in _KEYS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, _KEYS))}; got {kind!r}")
+    keys = _KEYS[kind]
+    labelled = [t.assign(_file=t.attrs.get("source_file", f"table {k + 1}"), _table=k) for k, t in enumerate(tables)]
+    both = pd.concat(labelled, ignore_index=True)
+    repeated = both[both.duplicated(keys, keep=False)]
+    problems = []
+    for key, group in repeated.groupby(keys, sort=False):
+        files = [group.loc[group["_table"] == k, "_file"].iloc[0] for k in group["_table"].unique()]
+        if len(files) > 1:  # (duplicates within one file were reported by its reader)
+            where = " and ".join(files) if len(set(files)) == len(files) else f"{files[0]}, given twice"
+            problems.append(Problem(" + ".join(dict.fromkeys(files)), None, " × ".join(keys),
+                                    " × ".join(map(str, key)), f"each figure in one file only (it is in {where})",
+                                    "Remove it from all files but one."))
+    if problems:
+        raise FiscalDataError(problems)
+    columns = [c for c in tables[0].columns if c not in TEXT_COLUMNS]
+    combined = _ordered(both.drop(columns=["_file", "_table"]), columns, keys)
+    combined.attrs = {"source_file": ", ".join(str(t.attrs.get("source_file")) for t in tables),
+                      "encoding": ", ".join(sorted({str(t.attrs.get("encoding")) for t in tables})),
+                      "layout": ", ".join(sorted({str(t.attrs.get("layout")) for t in tables}))}
+    return combined
 
 
 # ---- writers -----------------------------------------------------------------------------------

@@ -394,3 +394,32 @@ def test_cli_reads_a_one_region_bureau_table_with_file_region(cli, tmp_path):
     result = cli("summary", str(path), "--file-region", "652300 昌吉州", "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert "652300,昌吉州,gpb_revenue" in result.stdout and "every row is read as 2023-06" in result.stderr
+
+
+def _month_file(tmp_path, name, period, ytd):
+    path = tmp_path / name
+    path.write_text(f"地区代码,地区,月份,项目,本年累计(亿元)\n652300,昌吉州,{period},一般公共预算收入,{ytd}\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_monthly_files_one_a_month_combine_and_a_figure_in_two_files_is_an_error(tmp_path):
+    may, june = _month_file(tmp_path, "5月.csv", "2023-05", 98.5), _month_file(tmp_path, "6月.csv", "2023-06", 118.91)
+    combined = fiscalmon.combine_tables([fiscalmon.read_monthly(june), fiscalmon.read_monthly(may)])
+    assert combined["period"].astype(str).tolist() == ["2023-05", "2023-06"]
+    assert combined["ytd"].tolist() == [98.5, 118.91]
+    assert combined.attrs["source_file"] == "6月.csv, 5月.csv"
+    again = _month_file(tmp_path, "6月修订.csv", "2023-06", 119.0)
+    with pytest.raises(FiscalDataError) as caught:
+        fiscalmon.combine_tables([fiscalmon.read_monthly(june), fiscalmon.read_monthly(again)])
+    (problem,) = caught.value.problems
+    assert "6月.csv and 6月修订.csv" in problem.expected and problem.value == "652300 × 2023-06 × gpb_revenue"
+
+
+def test_cli_reads_several_monthly_files_as_one_table(cli, tmp_path):
+    may, june = _month_file(tmp_path, "5月.csv", "2023-05", 98.5), _month_file(tmp_path, "6月.csv", "2023-06", 118.91)
+    result = cli("summary", str(may), str(june), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "2023-06" in result.stdout and "118.91" in result.stdout
+    duplicate = cli("summary", str(june), str(june))
+    assert duplicate.returncode == 2 and "each figure in one file only" in duplicate.stderr
