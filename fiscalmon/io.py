@@ -25,6 +25,7 @@ from .canonical import TEXT_COLUMNS, canonical_table
 from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, pick_sheet
 from .schema import (
     ANNUAL_ALIASES,
+    ITEMS,
     MONTHLY_ALIASES,
     REGION_ALIASES,
     RISK_ALIASES,
@@ -325,6 +326,8 @@ def combine_tables(tables: list[pd.DataFrame], kind: str = "monthly") -> pd.Data
             problems.append(Problem(" + ".join(dict.fromkeys(files)), None, " × ".join(keys),
                                     " × ".join(map(str, key)), f"each figure in one file only (it is in {where})",
                                     "Remove it from all files but one."))
+    if kind == "monthly":
+        problems += _falls_between_files(both)
     if problems:
         raise FiscalDataError(problems)
     columns = [c for c in tables[0].columns if c not in TEXT_COLUMNS]
@@ -333,6 +336,23 @@ def combine_tables(tables: list[pd.DataFrame], kind: str = "monthly") -> pd.Data
                       "encoding": ", ".join(sorted({str(t.attrs.get("encoding")) for t in tables})),
                       "layout": ", ".join(sorted({str(t.attrs.get("layout")) for t in tables}))}
     return combined
+
+
+def _falls_between_files(both: pd.DataFrame) -> list[Problem]:
+    """A flow's YTD that falls from one file's month to a later month in another file (within a file,
+    its reader has checked already)."""
+    flows = both[both["ytd"].notna() & both["item"].map(lambda i: i not in ITEMS or ITEMS[i].kind == "flow")]
+    flows = flows.sort_values(["region_code", "item", "period"])
+    group = flows.groupby([flows["region_code"], flows["item"], flows["period"].dt.year])
+    previous = group[["ytd", "period", "_file", "_table"]].shift()
+    falls = flows[(flows["ytd"] < previous["ytd"] - 1e-9 * previous["ytd"].abs()) & (flows["_table"] != previous["_table"])]
+    return [Problem(f"{previous.at[i, '_file']} + {row['_file']}", None, "ytd",
+                    f"{row['region']} {row['item']}: {validate.as_written(previous.at[i, 'ytd'], row['source_unit'])} at "
+                    f"{previous.at[i, 'period']} ({previous.at[i, '_file']}) falls to "
+                    f"{validate.as_written(row['ytd'], row['source_unit'])} at {row['period']} ({row['_file']})",
+                    "a YTD amount that does not fall within a year",
+                    "Check both files: one of them may hold a single month (当月) instead of year to date, or a revision.")
+            for i, row in falls.iterrows()]
 
 
 # ---- writers -----------------------------------------------------------------------------------

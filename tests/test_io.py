@@ -423,3 +423,12 @@ def test_cli_reads_several_monthly_files_as_one_table(cli, tmp_path):
     assert "2023-06" in result.stdout and "118.91" in result.stdout
     duplicate = cli("summary", str(june), str(june))
     assert duplicate.returncode == 2 and "each figure in one file only" in duplicate.stderr
+
+
+def test_a_ytd_that_falls_from_one_monthly_file_to_the_next_is_an_error(tmp_path):
+    """June's file holding the single month (当月) instead of 1-6月: caught across the two files."""
+    may, june = _month_file(tmp_path, "5月.csv", "2023-05", 98.5), _month_file(tmp_path, "6月.csv", "2023-06", 20.4)
+    with pytest.raises(FiscalDataError) as caught:
+        fiscalmon.combine_tables([fiscalmon.read_monthly(may), fiscalmon.read_monthly(june)])
+    (problem,) = caught.value.problems
+    assert problem.file == "5月.csv + 6月.csv" and "98.5亿元 at 2023-05 (5月.csv) falls to 20.4亿元" in problem.value
