@@ -148,3 +148,14 @@ def test_without_a_risk_table_the_prefecture_counties_come_from_the_division_cod
     assert any("行政区划代码前四位（6531）" in line for line in fiscalmon.report.sections.notes(report))
     with pytest.raises(ValueError, match="no county of prefecture '999900'"):
         monthly_report(demo[0], demo[1], None, "2023-06", prefecture="999900")
+
+
+def test_the_report_says_how_far_the_method_missed_at_this_month_before(kashgar, demo):
+    """The track record in the notes is the backtest of the same method, month and counties."""
+    counties = list(kashgar.projections["region_code"])
+    expected = fiscalmon.backtest(demo[0], demo[1], methods=["combination"], as_of_months=[6], regions=counties,
+                                  min_train_years=3).iloc[0]
+    track = kashgar.summary["track_record"]
+    assert track["n"] == expected["n"] and track["mape"] == pytest.approx(expected["mape"])
+    line = next(line for line in fiscalmon.report.sections.notes(kashgar) if line.startswith("历史检验"))
+    assert f"平均绝对百分比误差{expected['mape']:.1f}%" in line and f"{int(expected['n'])}个县年" in line

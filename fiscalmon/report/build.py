@@ -111,6 +111,7 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
         projections = _order_by_grade(projections, assessment)
 
     summary = _summary(projections, assessment, month)
+    summary["track_record"] = _track_record(monthly, annual, month, method, item, counties)
     stamp = (run_time or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     shown = monthly[monthly["region_code"].isin(wanted) & (monthly["item"] == item)]
     return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown, basis)
@@ -180,6 +181,26 @@ def _summary(projections: pd.DataFrame, assessment, month: pd.Period) -> dict:
             "changes": assessment.changes["change"].value_counts().to_dict() if len(assessment.changes) else {},
         })
     return summary
+
+
+def _track_record(monthly, annual, month: pd.Period, method: str, item: str, counties) -> dict | None:
+    """How far the method missed at this month in past years for these counties (the backtest), so the
+    report can say how much to trust this year's projection. None for the statsmodels methods (a
+    backtest refits them every year: run ``fiscalmon backtest`` for that) or without past outturns."""
+    if method in ("ets", "sarima"):
+        return None
+    from ..forecast import backtest
+
+    history = monthly[(monthly["period"] < pd.Period(year=month.year, month=1, freq="M"))
+                      & monthly["region_code"].isin(counties) & (monthly["item"] == item)]
+    if history.empty:
+        return None
+    scored = backtest(history, annual, methods=[method], as_of_months=[month.month], items=item, regions=counties,
+                      min_train_years=3)
+    if scored.empty:
+        return None
+    row = scored.iloc[0]
+    return {"n": int(row["n"]), "mape": float(row["mape"]), "coverage80": float(row["coverage80"])}
 
 
 def projection_table(report: MonthlyReport) -> pd.DataFrame:

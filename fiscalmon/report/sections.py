@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..forecast import METHOD_ZH
@@ -61,6 +62,11 @@ def notes(report: MonthlyReport) -> list[str]:
         lines.append("未提供预算（年度表的预算数，或月度表的预算完成率）：预算完成进度、完成全年预算的概率和剩余月份所需增速不可得。")
     if report.scope_basis:
         lines.append(report.scope_basis)
+    track = report.summary.get("track_record")
+    if track:
+        covered = "" if np.isnan(track["coverage80"]) else f"，80%区间覆盖了其中{track['coverage80']:.0%}的实际值"
+        lines.append(f"历史检验：以往各年{report.month.month}月末用同一方法预计全年，平均绝对百分比误差"
+                     f"{track['mape']:.1f}%（{track['n']}个县年{covered}；fiscalmon backtest 可复核）。")
     if report.assessment is not None:
         lines.append("风险等级：各指标按阈值文件分级（边界按 [下限, 上限) 处理，除非来源另有规定）；县市区测算等级取其已评估指标中最差的等级；"
                      "缺少输入的指标为“未评估”，不视为绿色。阈值及其来源见 fiscalmon thresholds。")
@@ -80,5 +86,9 @@ def summary_lines(report: MonthlyReport) -> list[list]:
         rows += [["测算红色等级县市区数", s["red_computed"]], ["认定红色等级县市区数", s["red_official"]],
                  ["较上月新增预警指标数", changes.get("new", 0)], ["较上月恶化指标数", changes.get("worsened", 0)],
                  ["较上月好转指标数", changes.get("improved", 0)], ["较上月消除预警指标数", changes.get("cleared", 0)]]
+    track = s.get("track_record")
+    if track:
+        rows += [[f"历史检验：以往{report.month.month}月末预计全年的平均绝对百分比误差(%)", track["mape"]],
+                 ["历史检验：80%区间覆盖率", track["coverage80"]], ["历史检验：县年数", track["n"]]]
     rows.append(["报告生成时间", report.generated_at])
     return rows
