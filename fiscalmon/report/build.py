@@ -98,7 +98,11 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
 
     step("projecting the full year")
     wanted = counties + ([total_code] if total_code else [])
-    projections = forecast_full_year(monthly, annual, as_of=month, method=method, items=item, regions=wanted)
+    # Every region of the table is projected, the scope's shown: the combination's weights and the
+    # intervals learn from all the table's past errors (lower errors on the demo panel's prefectures than
+    # from their own counties alone). The statsmodels methods fit series one by one: only the scope's.
+    pooled = None if method not in ("ets", "sarima") else wanted
+    projections = forecast_full_year(monthly, annual, as_of=month, method=method, items=item, regions=pooled)
     scope_total = projections[projections["region_code"] == total_code] if total_code else projections.iloc[:0]
     projections = projections[projections["region_code"].isin(counties)].reset_index(drop=True)
 
@@ -190,13 +194,14 @@ def _track_record(monthly, annual, month: pd.Period, method: str, item: str, cou
     if method in ("ets", "sarima"):
         return None
     from ..forecast import backtest
+    from ..forecast.backtest import summarise
 
-    history = monthly[(monthly["period"] < pd.Period(year=month.year, month=1, freq="M"))
-                      & monthly["region_code"].isin(counties) & (monthly["item"] == item)]
-    if history.empty:
+    history = monthly[(monthly["period"] < pd.Period(year=month.year, month=1, freq="M")) & (monthly["item"] == item)]
+    if not history["region_code"].isin(counties).any():
         return None
-    scored = backtest(history, annual, methods=[method], as_of_months=[month.month], items=item, regions=counties,
-                      min_train_years=3)
+    _, detail = backtest(history, annual, methods=[method], as_of_months=[month.month], items=item,
+                         min_train_years=3, detail=True)  # pooled over the table, as the projections are
+    scored = summarise(detail[detail["region_code"].isin(counties)])
     if scored.empty:
         return None
     row = scored.iloc[0]
