@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from . import parse, validate
@@ -54,7 +55,7 @@ RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK
 
 # ---- the table reader --------------------------------------------------------------------------
 
-_MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change"), ("yoy_pct", "completion_pct", "yoy_pct_min"),
+_MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change", "ytd_prior"), ("yoy_pct", "completion_pct", "yoy_pct_min"),
                      "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)", wide=True,
                      distinctive=("period", "item"))
 _ANNUAL = TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
@@ -92,6 +93,8 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     grid = pick_sheet(grids, spec, out) if len(grids) > 1 else grids[0]
     cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year, region=region)
     table = canonical_table(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
+    if "ytd_prior" in table:
+        table = _prior_year_rows(table, cells, out)
     if "region_code" in table:
         checked = Collector(grid.label)
         table = validate.check(table, spec.name, checked)
@@ -106,6 +109,29 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     table = table.drop(columns="_row").reset_index(drop=True)
     table.attrs.update({"source_file": grid.label, "encoding": grid.encoding, "layout": layout})
     return table
+
+
+def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -> pd.DataFrame:
+    """Last year's YTD from a 上年同期 column, as rows of last year's same month.
+
+    Where the table has last year's own row too, that row is kept; a 上年同期 figure that differs from
+    it (often a comparable-basis 可比口径 figure) is noted.
+    """
+    given = table[table["ytd_prior"].notna() & table["period"].notna()]
+    keys = ["region_code", "period", "item"]
+    derived = given.assign(period=given["period"] - 12, ytd=given["ytd_prior"], yoy_pct=np.nan, yoy_change=np.nan,
+                           completion_pct=np.nan, yoy_pct_min=np.nan)
+    derived = derived.drop(columns=[c for c in ("revision",) if c in derived])
+    own = table.dropna(subset=["ytd"]).drop_duplicates(keys).set_index(keys)["ytd"]
+    reported = derived.join(own.rename("own_ytd"), on=keys)["own_ytd"]
+    header = cells["_hdr_ytd_prior"].iloc[0] if "_hdr_ytd_prior" in cells and len(cells) else "ytd_prior"
+    differs = reported.notna() & ((reported - derived["ytd"]).abs() > 1e-9 * reported.abs().clip(lower=1))
+    for index in derived.index[differs]:
+        out.warn(derived.at[index, "_row"], header, validate.as_written(derived.at[index, "ytd"], derived.at[index, "source_unit"]),
+                 f"the same as last year's own row for {derived.at[index, 'period']} "
+                 f"({validate.as_written(reported[index], derived.at[index, 'source_unit'])})",
+                 "Kept last year's own row; 上年同期 is often on a comparable basis (可比口径).")
+    return pd.concat([table, derived[reported.isna()]], ignore_index=True).drop(columns="ytd_prior")
 
 
 def _name_columns_as_written(checked: Collector, cells: pd.DataFrame, out: Collector) -> None:

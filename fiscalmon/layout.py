@@ -25,7 +25,7 @@ from .schema import ITEM_BY_NAME, ITEMS
 #: Header words that, after an item or month name, mark a growth column (一般公共预算收入同比).
 _GROWTH_SUFFIXES = ("同比增长率", "同比增长", "同比增幅", "同比增减", "同比", "增幅", "增长率", "增长", "yoy")
 _HEADER_SCAN_ROWS = 20
-_MEASURES = ("ytd", "yoy_pct", "completion_pct", "yoy_change")
+_MEASURES = ("ytd", "yoy_pct", "completion_pct", "yoy_change", "ytd_prior")
 
 
 class Collector:

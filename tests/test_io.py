@@ -372,10 +372,13 @@ def test_a_bureau_table_for_one_region_reads_with_region_and_the_title_period(tm
     with pytest.warns(FiscalDataWarning, match="every row is read as 2023-06"):
         table = fiscalmon.read_monthly(path, region="652300 昌吉州")
     assert table[["region_code", "region"]].drop_duplicates().values.tolist() == [["652300", "昌吉州"]]
-    assert (table["period"] == pd.Period("2023-06", freq="M")).all()
-    figures = table.set_index("item")
-    assert figures.loc["gpb_revenue", ["ytd", "yoy_pct", "completion_pct"]].tolist() == [118.91, 0.45, 49.5]
-    assert figures.loc["vat_revenue", "ytd"] == 30.0
+    figures = table.set_index(["item", table["period"].astype(str)])
+    assert figures.loc[("gpb_revenue", "2023-06"), ["ytd", "yoy_pct", "completion_pct"]].tolist() == [118.91, 0.45, 49.5]
+    assert figures.loc[("vat_revenue", "2023-06"), "ytd"] == 30.0
+    # 上年同期累计 becomes last year's June: 1183773万元 = 118.3773亿元 (= 118.91 ÷ 1.0045, the seed's growth)
+    assert figures.loc[("gpb_revenue", "2022-06"), "ytd"] == pytest.approx(118.3773)
+    assert figures.loc[("vat_revenue", "2022-06"), "ytd"] == 31.0
+    assert sorted(table["period"].astype(str).unique()) == ["2022-06", "2023-06"]
     with pytest.raises(FiscalDataError, match="--file-region"):
         fiscalmon.read_monthly(path)
 
@@ -432,3 +435,25 @@ def test_a_ytd_that_falls_from_one_monthly_file_to_the_next_is_an_error(tmp_path
         fiscalmon.combine_tables([fiscalmon.read_monthly(may), fiscalmon.read_monthly(june)])
     (problem,) = caught.value.problems
     assert problem.file == "5月.csv + 6月.csv" and "98.5亿元 at 2023-05 (5月.csv) falls to 20.4亿元" in problem.value
+
+
+def test_a_prior_year_column_that_differs_from_last_years_own_row_keeps_the_row_and_says_so(tmp_path):
+    path = tmp_path / "monthly.csv"
+    path.write_text("地区代码,地区,月份,项目,本年累计(亿元),上年同期(亿元)\n"
+                    "652300,昌吉州,2022-06,一般公共预算收入,118.0,\n"
+                    "652300,昌吉州,2023-06,一般公共预算收入,118.91,118.38\n", encoding="utf-8")
+    with pytest.warns(FiscalDataWarning, match="可比口径"):
+        table = fiscalmon.read_monthly(path)
+    assert table["ytd"].tolist() == [118.0, 118.91]  # last year's own row, once
+
+
+def test_prior_year_figures_under_each_item_of_a_two_row_header(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("单位：万元\n"
+                    "地区代码,地区,月份,一般公共预算收入,,,税收收入,,\n"
+                    ",,,本年累计,上年同期,增幅%,本年累计,上年同期,增幅%\n"
+                    "652301,昌吉市,2023-06,251000,240000,4.58,180000,175000,2.86\n", encoding="utf-8")
+    table = fiscalmon.read_monthly(path).set_index(["item", "period"])["ytd"]
+    assert table[("gpb_revenue", pd.Period("2022-06", freq="M"))] == 24.0
+    assert table[("tax_revenue", pd.Period("2022-06", freq="M"))] == 17.5
+    assert table[("tax_revenue", pd.Period("2023-06", freq="M"))] == 18.0
