@@ -111,6 +111,10 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     return table
 
 
+#: The note of a row made from a 上年同期 figure (followed by the month of the row it came from).
+PRIOR_YEAR_NOTE = "上年同期 of"
+
+
 def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -> pd.DataFrame:
     """Last year's YTD from a 上年同期 column, as rows of last year's same month.
 
@@ -122,6 +126,7 @@ def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -
     derived = given.assign(period=given["period"] - 12, ytd=given["ytd_prior"], yoy_pct=np.nan, yoy_change=np.nan,
                            completion_pct=np.nan, yoy_pct_min=np.nan)
     derived = derived.drop(columns=[c for c in ("revision",) if c in derived])
+    derived["note"] = PRIOR_YEAR_NOTE + " " + given["period"].astype(str)
     own = table.dropna(subset=["ytd"]).drop_duplicates(keys).set_index(keys)["ytd"]
     reported = derived.join(own.rename("own_ytd"), on=keys)["own_ytd"]
     header = cells["_hdr_ytd_prior"].iloc[0] if "_hdr_ytd_prior" in cells and len(cells) else "ytd_prior"
@@ -343,6 +348,8 @@ def combine_tables(tables: list[pd.DataFrame], kind: str = "monthly") -> pd.Data
     keys = _KEYS[kind]
     labelled = [t.assign(_file=t.attrs.get("source_file", f"table {k + 1}"), _table=k) for k, t in enumerate(tables)]
     both = pd.concat(labelled, ignore_index=True)
+    if kind == "monthly":
+        both = _own_rows_over_prior_year_figures(both, keys)
     repeated = both[both.duplicated(keys, keep=False)]
     problems = []
     for key, group in repeated.groupby(keys, sort=False):
@@ -362,6 +369,23 @@ def combine_tables(tables: list[pd.DataFrame], kind: str = "monthly") -> pd.Data
                       "encoding": ", ".join(sorted({str(t.attrs.get("encoding")) for t in tables})),
                       "layout": ", ".join(sorted({str(t.attrs.get("layout")) for t in tables}))}
     return combined
+
+
+def _own_rows_over_prior_year_figures(both: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Last year's own row (last year's file) wins over the row this year's 上年同期 column made of it;
+    a figure that differs (a 可比口径 basis, often) is noted."""
+    derived = both["note"].fillna("").str.startswith(PRIOR_YEAR_NOTE) if "note" in both else pd.Series(False, index=both.index)
+    own = both[~derived].drop_duplicates(keys).set_index(keys)[["ytd", "_file"]].add_suffix("_own")
+    matched = both[derived].join(own, on=keys)
+    matched = matched[matched["_file_own"].notna()]
+    differs = matched[(matched["ytd"] - matched["ytd_own"]).abs() > 1e-9 * matched["ytd_own"].abs().clip(lower=1)]
+    if len(differs):
+        lines = "\n".join(f"  - {row['region']} {row['item']} {row['period']}: {row['ytd']:.6g}亿元 as 上年同期 in "
+                          f"{row['_file']}, {row['ytd_own']:.6g}亿元 in {row['_file_own']} (kept)"
+                          for _, row in differs.iterrows())
+        warnings.warn(FiscalDataWarning(f"上年同期 figures that differ from last year's own rows (可比口径?):\n{lines}"),
+                      stacklevel=3)
+    return both.drop(index=matched.index)
 
 
 def _falls_between_files(both: pd.DataFrame) -> list[Problem]:

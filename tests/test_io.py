@@ -457,3 +457,16 @@ def test_prior_year_figures_under_each_item_of_a_two_row_header(tmp_path):
     assert table[("gpb_revenue", pd.Period("2022-06", freq="M"))] == 24.0
     assert table[("tax_revenue", pd.Period("2022-06", freq="M"))] == 17.5
     assert table[("tax_revenue", pd.Period("2023-06", freq="M"))] == 18.0
+
+
+def test_last_years_own_file_wins_over_this_years_prior_year_column(tmp_path):
+    last = tmp_path / "2022年6月.csv"
+    last.write_text("地区代码,地区,月份,项目,本年累计(亿元)\n652301,昌吉市,2022-06,一般公共预算收入,24.1\n", encoding="utf-8")
+    this = tmp_path / "2023年6月.csv"
+    this.write_text("地区代码,地区,月份,项目,本年累计(亿元),上年同期(亿元)\n652301,昌吉市,2023-06,一般公共预算收入,25.1,24.0\n",
+                    encoding="utf-8")
+    tables = [fiscalmon.read_monthly(last), fiscalmon.read_monthly(this)]
+    assert tables[1]["note"].iloc[0] == "上年同期 of 2023-06" and tables[1]["note"].isna().iloc[1]
+    with pytest.warns(FiscalDataWarning, match="24亿元 as 上年同期 in 2023年6月.csv, 24.1亿元 in 2022年6月.csv"):
+        combined = fiscalmon.combine_tables(tables)
+    assert combined["ytd"].tolist() == [24.1, 25.1]
