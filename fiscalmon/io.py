@@ -127,16 +127,26 @@ def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -
                            completion_pct=np.nan, yoy_pct_min=np.nan)
     derived = derived.drop(columns=[c for c in ("revision",) if c in derived])
     derived["note"] = PRIOR_YEAR_NOTE + " " + given["period"].astype(str)
-    own = table.dropna(subset=["ytd"]).drop_duplicates(keys).set_index(keys)["ytd"]
-    reported = derived.join(own.rename("own_ytd"), on=keys)["own_ytd"]
+    own = _own_rows(derived, table, keys)
+    reported = own["ytd_own"]
     header = cells["_hdr_ytd_prior"].iloc[0] if "_hdr_ytd_prior" in cells and len(cells) else "ytd_prior"
-    differs = reported.notna() & ((reported - derived["ytd"]).abs() > 1e-9 * reported.abs().clip(lower=1))
-    for index in derived.index[differs]:
+    for index in derived.index[own["differs"]]:
         out.warn(derived.at[index, "_row"], header, validate.as_written(derived.at[index, "ytd"], derived.at[index, "source_unit"]),
                  f"the same as last year's own row for {derived.at[index, 'period']} "
                  f"({validate.as_written(reported[index], derived.at[index, 'source_unit'])})",
                  "Kept last year's own row; 上年同期 is often on a comparable basis (可比口径).")
     return pd.concat([table, derived[reported.isna()]], ignore_index=True).drop(columns="ytd_prior")
+
+
+def _own_rows(derived: pd.DataFrame, rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """For each row made from a 上年同期 figure: last year's own row among ``rows`` (its columns with
+    ``_own`` appended, NaN where there is none) and whether its YTD differs from the 上年同期 figure."""
+    own = rows.dropna(subset=["ytd"]).drop_duplicates(keys).set_index(keys)
+    own = own[[c for c in ("ytd", "_file") if c in own]].add_suffix("_own")
+    found = derived[keys + ["ytd"]].join(own, on=keys)
+    found["differs"] = found["ytd_own"].notna() & (
+        (found["ytd_own"] - found["ytd"]).abs() > 1e-9 * found["ytd_own"].abs().clip(lower=1))
+    return found
 
 
 def _name_columns_as_written(checked: Collector, cells: pd.DataFrame, out: Collector) -> None:
@@ -375,10 +385,9 @@ def _own_rows_over_prior_year_figures(both: pd.DataFrame, keys: list[str]) -> pd
     """Last year's own row (last year's file) wins over the row this year's 上年同期 column made of it;
     a figure that differs (a 可比口径 basis, often) is noted."""
     derived = both["note"].fillna("").str.startswith(PRIOR_YEAR_NOTE) if "note" in both else pd.Series(False, index=both.index)
-    own = both[~derived].drop_duplicates(keys).set_index(keys)[["ytd", "_file"]].add_suffix("_own")
-    matched = both[derived].join(own, on=keys)
-    matched = matched[matched["_file_own"].notna()]
-    differs = matched[(matched["ytd"] - matched["ytd_own"]).abs() > 1e-9 * matched["ytd_own"].abs().clip(lower=1)]
+    own = _own_rows(both[derived], both[~derived], keys)
+    matched = own[own["ytd_own"].notna()]
+    differs = both.loc[matched.index[matched["differs"]]].join(matched[["ytd_own", "_file_own"]])
     if len(differs):
         lines = "\n".join(f"  - {row['region']} {row['item']} {row['period']}: {row['ytd']:.6g}亿元 as 上年同期 in "
                           f"{row['_file']}, {row['ytd_own']:.6g}亿元 in {row['_file_own']} (kept)"
