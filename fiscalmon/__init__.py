@@ -11,7 +11,8 @@ from .errors import FiscalDataError, FiscalDataWarning, Problem
 from .forecast import backtest, forecast_full_year
 from .report import MonthlyReport, monthly_report
 from .risk import assess, load_thresholds
-from .io import combine_tables, read_annual, read_monthly, read_regions, read_risk, read_workbook, write_table
+from .io import combine_tables, read_annual, read_monthly, read_regions, read_risk, read_workbook
+from .writers import write_table
 
 __version__ = "0.1.0"
 

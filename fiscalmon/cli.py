@@ -119,7 +119,7 @@ def _save_backtest_plot(summary, path: str) -> None:
     from matplotlib import pyplot as plt
 
     from . import plot
-    from .io import atomic_write
+    from .writers import atomic_write
 
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in ("png", "svg", "pdf"):

@@ -10,12 +10,9 @@ A pandas DataFrame is accepted wherever a path is, and goes through the same che
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -24,6 +21,7 @@ from . import parse, validate
 from .errors import FiscalDataError, FiscalDataWarning, Problem
 from .canonical import TEXT_COLUMNS, canonical_table
 from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, pick_sheet
+from .writers import atomic_write, write_table  # noqa: F401 - re-exported
 from .schema import (
     ANNUAL_ALIASES,
     ITEMS,
@@ -412,50 +410,3 @@ def _falls_between_files(both: pd.DataFrame) -> list[Problem]:
                     "a YTD amount that does not fall within a year",
                     "Check both files: one of them may hold a single month (当月) instead of year to date, or a revision.")
             for i, row in falls.iterrows()]
-
-
-# ---- writers -----------------------------------------------------------------------------------
-
-def write_table(table: pd.DataFrame, path, *, encoding: str = "utf-8") -> Path:
-    """Write a table to CSV or ``.xlsx`` atomically: the file appears whole or not at all.
-
-    Periods are written as ``YYYY-MM``. ``encoding='gbk'`` writes a CSV for older Excel versions.
-
-    Examples
-    --------
-    >>> write_table(fiscalmon.datasets.changji_monthly(), "changji.csv")  # doctest: +SKIP
-    """
-    path = Path(path)
-    out = table.copy()
-    for name in out.columns:
-        if isinstance(out[name].dtype, pd.PeriodDtype):
-            out[name] = out[name].astype(str)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ValueError(f"path must end in .csv or .xlsx; got {path.name!r}")
-
-    def write(target: Path) -> None:
-        if suffix == ".csv":
-            out.to_csv(target, index=False, encoding=encoding)
-        else:
-            out.to_excel(target, index=False, engine="openpyxl")
-
-    return atomic_write(path, write)
-
-
-def atomic_write(path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it into place on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .io import atomic_write
+from .writers import atomic_write
 
 
 #: Encodings a command may write its file in: UTF-8 (the default, for other tools), UTF-8 with a BOM

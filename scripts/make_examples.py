@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 
 import fiscalmon
-from fiscalmon.io import atomic_write
+from fiscalmon.writers import atomic_write
 from fiscalmon.schema import item_zh
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "examples"

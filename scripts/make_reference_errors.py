@@ -19,7 +19,7 @@ import fiscalmon
 from fiscalmon.forecast.history import combine
 from fiscalmon.forecast.methods import BUREAU_METHODS
 from fiscalmon.forecast.panel import Panel, build_panel
-from fiscalmon.io import atomic_write
+from fiscalmon.writers import atomic_write
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "reference" / "reference_errors.csv"
 SOURCE = ("backtest on data/real/texas_*.csv (Texas Comptroller, via NikoV11/Dashboard@d35a724e); "

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import plot
-from ..io import atomic_write
+from ..writers import atomic_write
 from . import sections
 from .build import MonthlyReport, projection_table
 

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from .. import plot
 from ..forecast import METHOD_ZH
-from ..io import atomic_write
+from ..writers import atomic_write
 from . import sections
 from .build import MonthlyReport, behind_mask, projection_table
 
