@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import parse
-from .layout import Collector, TableSpec, present
+from .errors import Collector
+from .layout import TableSpec
+from .parse import present
 from .schema import CANONICAL_UNIT, UNITS_PER_100M_YUAN
 
 #: Free-text columns kept as written.
@@ -41,7 +43,9 @@ def _parse_cells(raw: pd.Series, parser: Callable[[object], object], headers: pd
 
 def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.Series:
     """Numbers from a column: plain numbers in bulk, anything else (1,234 / 4.1% / —) cell by cell."""
-    numbers = pd.to_numeric(raw, errors="coerce").astype(float)
+    plain = raw.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)))
+    numbers = pd.to_numeric(raw.where(plain), errors="coerce").astype(float)
+    # Text, TRUE/FALSE, dates and uncalculated formulas go through the cell parser, which explains them.
     redo = numbers.isna() | np.isinf(numbers)
     if redo.any():
         parsed = _parse_cells(raw[redo], lambda v: parse.parse_number(v, percent=percent), headers[redo], rows[redo], out)
@@ -52,8 +56,10 @@ def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.S
 def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit_above, unit_arg) -> pd.Series:
     """The unit of each row's amounts, from the unit column, the headers, a 单位 line, or unit=.
 
-    Every source that states a unit must agree with the others; a row with an amount and no unit
-    from any source is an error.
+    Every source in the file that states a unit must agree with the others; a row with an amount
+    and no unit from any source is an error. ``unit=`` is the analyst's word on a file whose own
+    statement is wrong (amounts in 元 under 单位：万元): it wins, with a note quoting what the file
+    says, unless the file states several units (then it is an error: which rows would it mean?).
     """
     rows = cells["_row"]
     empty = pd.Series([None] * len(cells), index=cells.index, dtype=object)
@@ -69,8 +75,6 @@ def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit
             sources.append((units, "the header '" + cells[f"_hdr_{name}"].astype(str) + "'"))
     if unit_above:
         sources.append((empty.fillna(unit_above), empty.fillna("the line '单位：…' above the header")))
-    if unit_arg:
-        sources.append((empty.fillna(parse.parse_unit(unit_arg)), empty.fillna("unit=")))
     resolved, stated_by = empty.copy(), empty.copy()
     for units, label in sources:
         clash = resolved.notna() & units.notna() & (resolved != units)
@@ -81,6 +85,8 @@ def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit
         take = resolved.isna() & units.notna()
         resolved[take] = units[take]
         stated_by[take] = label[take]
+    if unit_arg:
+        resolved = _unit_argument_over(resolved, stated_by, parse.parse_unit(unit_arg), out)
     has_amount = pd.Series(False, index=cells.index)
     amount_header = pd.Series("unit", index=cells.index, dtype=object)
     for name in spec.amounts:
@@ -94,6 +100,19 @@ def _resolve_units(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit
                   "Add a 单位 column, put the unit in the header as 累计(万元), add a line 单位：万元 above the "
                   "header, or pass unit=. fiscalmon never assumes a unit.")
     return resolved
+
+
+def _unit_argument_over(resolved: pd.Series, stated_by: pd.Series, unit: str, out: Collector) -> pd.Series:
+    stated = sorted(set(resolved.dropna()))
+    if len(stated) > 1:
+        out.error(None, "unit", " / ".join(stated), "one unit in the file when unit= (--unit) is given",
+                  f"The file states {' and '.join(stated)} for different rows; unit={unit} would replace all of them. "
+                  "Correct the rows that are wrong in the file instead.")
+    elif stated and stated[0] != unit:
+        out.warn(None, "unit", stated[0], f"the unit unit= gives ({unit})",
+                 f"{stated_by.dropna().iloc[0]} says {stated[0]}; every amount was read in {unit}, as unit= "
+                 "(--unit) says.", kind="units")
+    return pd.Series(unit, index=resolved.index, dtype=object)
 
 
 def canonical_table(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, unit_above, unit_arg, year) -> pd.DataFrame:

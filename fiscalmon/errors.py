@@ -23,6 +23,7 @@ class Problem:
     value: object
     expected: str
     action: str
+    kind: str = ""  # for a note: which kind (see NOTE_KINDS), so that a run shows one line per kind
 
     def __str__(self) -> str:
         where = [self.file]
@@ -52,8 +53,68 @@ class FiscalDataError(ValueError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
+#: Kinds of notes, in the order a run shows them: first those that change numbers.
+NOTE_KINDS = {
+    "units": "units of amounts",
+    "joins": "tables joined to each other",
+    "regions": "region names and codes",
+    "budgets": "which budget is used",
+    "comparable": "comparable basis (可比口径)",
+    "revisions": "revised figures",
+    "values": "unusual values",
+    "period": "period or year taken from the title",
+    "items": "items not in the registry",
+    "columns": "columns not used",
+    "sheet": "which sheet was read",
+    "footnotes": "note and signature lines skipped",
+    "": "other",
+}
+
+
 class FiscalDataWarning(UserWarning):
-    """Something in the input that fiscalmon used, but that a person should look at."""
+    """Something in the input that fiscalmon used, but that a person should look at.
+
+    ``notes`` holds the located :class:`Problem` s behind the message (all of one ``kind``), so that
+    the command line can show one line per kind of note with a count and an example.
+    """
+
+    def __init__(self, message: str, notes: list[Problem] | None = None, kind: str = ""):
+        super().__init__(message)
+        self.notes = list(notes or [])
+        self.kind = kind
+
+
+class Collector:
+    """Problems (errors) and notes (warnings) found while reading one table."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def error(self, row, column, value, expected, action):
+        self.problems.append(Problem(self.label, row, column, value, expected, action))
+
+    def warn(self, row, column, value, expected, action, kind: str = ""):
+        self.warnings.append(Problem(self.label, row, column, value, expected, action, kind))
+
+
+def note_warnings(notes: list[Problem], label: str) -> list[FiscalDataWarning]:
+    """One :class:`FiscalDataWarning` per kind of note, numbers-changing kinds first.
+
+    >>> [w.kind for w in note_warnings([Problem("f", 2, None, None, "x", "y", "columns"),
+    ...                                  Problem("f", 3, None, None, "x", "y", "units")], "f")]
+    ['units', 'columns']
+    """
+    order = list(NOTE_KINDS)
+    kinds = sorted({n.kind for n in notes}, key=lambda k: order.index(k) if k in order else len(order))
+    result = []
+    for kind in kinds:
+        these = [n for n in notes if n.kind == kind]
+        lines = "\n".join(f"  - {n}" for n in these)
+        result.append(FiscalDataWarning(f"{len(these)} note(s) on {label} ({NOTE_KINDS.get(kind, kind)}):\n{lines}",
+                                        these, kind))
+    return result
 
 
 class ForecastWarning(UserWarning):

@@ -10,6 +10,7 @@ A pandas DataFrame is accepted wherever a path is, and goes through the same che
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,10 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import parse, validate
+from . import parse, regions, validate
 from .errors import FiscalDataError, FiscalDataWarning, Problem
 from .canonical import TEXT_COLUMNS, canonical_table
-from .layout import Collector, TableSpec, excel_sheets, grid_to_cells, load_grids, pick_sheet
+from .errors import Collector, note_warnings
+from .grids import excel_sheets, load_grids
+from .layout import TableSpec, grid_to_cells, pick_sheet
 from .writers import atomic_write, write_table  # noqa: F401 - re-exported
 from .schema import (
     ANNUAL_ALIASES,
@@ -44,7 +47,7 @@ __all__ = [
 
 
 MONTHLY_COLUMNS = ["region_code", "region", "period", "item", "ytd", "yoy_pct", "yoy_change",
-                   "completion_pct", "yoy_pct_min", "unit", "source_unit"]
+                   "completion_pct", "yoy_pct_min", "budget", "adjusted_budget", "unit", "source_unit"]
 ANNUAL_COLUMNS = ["region_code", "region", "year", "item", "budget", "adjusted_budget", "outturn",
                   "unit", "source_unit"]
 REGION_COLUMNS = ["region_code", "region", "parent_code", "level", "grade"]
@@ -53,11 +56,15 @@ RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK
 
 # ---- the table reader --------------------------------------------------------------------------
 
-_MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change", "ytd_prior"), ("yoy_pct", "completion_pct", "yoy_pct_min"),
-                     "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)", wide=True,
+_MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change", "ytd_prior", "budget", "adjusted_budget"),
+                     ("yoy_pct", "completion_pct", "yoy_pct_min"),
+                     "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)",
+                     wide=("item", "month"), default_measure="ytd",
+                     measures=("ytd", "yoy_pct", "completion_pct", "yoy_change", "ytd_prior", "budget", "adjusted_budget"),
                      distinctive=("period", "item"))
 _ANNUAL = TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
                     "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)",
+                    wide=("item", "year"), measures=("budget", "adjusted_budget", "outturn"),
                     distinctive=("year", "item"))
 _REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)",
                      distinctive=("level", "parent_code"))
@@ -79,7 +86,7 @@ def _region_argument(region) -> tuple[str | None, str | None] | None:
 
 
 def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, encoding=None,
-                region=None) -> pd.DataFrame:
+                region=None, region_table=None, prefecture=None) -> pd.DataFrame:
     region = _region_argument(region)
     if unit is not None:
         try:
@@ -89,13 +96,18 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     grids = load_grids(source, sheet=sheet, encoding=encoding)
     out = Collector(grids[0].label)
     grid = pick_sheet(grids, spec, out) if len(grids) > 1 else grids[0]
-    cells, layout, unit_above = grid_to_cells(grid, spec, out, year=year, region=region)
-    table = canonical_table(cells, spec, out, unit_above=unit_above, unit_arg=unit, year=year)
+    cells, layout, context = grid_to_cells(grid, spec, out, year=year, region=region)
+    table = canonical_table(cells, spec, out, unit_above=context.unit, unit_arg=unit, year=year)
+    unreadable = {p.row for p in out.problems}
+    directory = region_directory(region_table) if spec.name != "regions" else None
+    if "region_code" in table and directory is not None:
+        table = regions.resolve(table, directory, out, prefecture=prefecture, title_lines=context.lines)
     if "ytd_prior" in table:
         table = _prior_year_rows(table, cells, out)
     if "region_code" in table:
         checked = Collector(grid.label)
-        table = validate.check(table, spec.name, checked)
+        table = validate.check(table, spec.name, checked, unreadable_rows=unreadable,
+                               levels=directory.levels if directory else None)
         _name_columns_as_written(checked, cells, out)
     if table.empty and not out.problems:
         out.error(None, None, None, "at least one row of figures below the header",
@@ -107,6 +119,23 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     table = table.drop(columns="_row").reset_index(drop=True)
     table.attrs.update({"source_file": grid.label, "encoding": grid.encoding, "layout": layout})
     return table
+
+
+def region_directory(region_table=None) -> regions.Directory:
+    """The regions fiscalmon knows: the shipped Xinjiang directory, with a user's regions table over it
+    (a canonical regions table, or a path read with :func:`read_regions`)."""
+    if region_table is None:
+        return _shipped_directory()
+    if not isinstance(region_table, pd.DataFrame):
+        region_table = read_regions(region_table)
+    return regions.Directory.of(_shipped_directory().table, region_table)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_directory() -> regions.Directory:
+    from .datasets import xinjiang_regions  # (datasets reads through this module)
+
+    return regions.Directory.of(xinjiang_regions())
 
 
 #: The note of a row made from a 上年同期 figure (followed by the month of the row it came from).
@@ -121,8 +150,9 @@ def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -
     """
     given = table[table["ytd_prior"].notna() & table["period"].notna()]
     keys = ["region_code", "period", "item"]
+    # Last year's rows carry last year's YTD only: this year's growth, rates and budgets are not theirs.
     derived = given.assign(period=given["period"] - 12, ytd=given["ytd_prior"], yoy_pct=np.nan, yoy_change=np.nan,
-                           completion_pct=np.nan, yoy_pct_min=np.nan)
+                           completion_pct=np.nan, yoy_pct_min=np.nan, budget=np.nan, adjusted_budget=np.nan)
     derived = derived.drop(columns=[c for c in ("revision",) if c in derived])
     derived["note"] = PRIOR_YEAR_NOTE + " " + given["period"].astype(str)
     own = _own_rows(derived, table, keys)
@@ -161,15 +191,15 @@ def _name_columns_as_written(checked: Collector, cells: pd.DataFrame, out: Colle
 
 
 def _emit_warnings(out: Collector) -> None:
-    if out.warnings:
-        lines = "\n".join(f"  - {w}" for w in out.warnings)
-        warnings.warn(FiscalDataWarning(f"{len(out.warnings)} note(s) on {out.label}:\n{lines}"), stacklevel=4)
+    for warning in note_warnings(out.warnings, out.label):
+        warnings.warn(warning, stacklevel=4)
 
 
 # ---- public readers ----------------------------------------------------------------------------
 
 def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = None,
-                 year: int | None = None, encoding: str | None = None, region: str | None = None) -> pd.DataFrame:
+                 year: int | None = None, encoding: str | None = None, region: str | None = None,
+                 region_table=None, prefecture: str | None = None) -> pd.DataFrame:
     """Read a monthly year-to-date table into the canonical long form, amounts in 亿元.
 
     Parameters
@@ -191,6 +221,12 @@ def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = N
         The region of a one-region table without a region column, as ``'652300 昌吉州'``, a code or a
         name (a bureau's own 收支情况表). A table with no period column takes the period its title line
         names (``昌吉州2023年1-6月…``), with a warning.
+    region_table : DataFrame or path, optional
+        Regions (codes, names, parents, levels, aliases) over the shipped Xinjiang directory; names
+        without codes are matched through them (木垒县 → 652328).
+    prefecture : str, optional
+        The code of the area a 合计/全州 row totals (its 州本级 row is ``<code>-bj``), when the title
+        does not name it.
 
     Returns
     -------
@@ -213,15 +249,19 @@ def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = N
       region_code   period         item    ytd  yoy_pct
     0      652300  2023-06  gpb_revenue  118.91     0.45
     """
-    table = _read_table(source, _MONTHLY, sheet=sheet, unit=unit, year=year, encoding=encoding, region=region)
+    table = _read_table(source, _MONTHLY, sheet=sheet, unit=unit, year=year, encoding=encoding, region=region,
+                        region_table=region_table, prefecture=prefecture)
     return _ordered(table, MONTHLY_COLUMNS, ["region_code", "item", "period"])
 
 
 def read_annual(source, *, sheet: str | int | None = None, unit: str | None = None,
-                encoding: str | None = None, region: str | None = None) -> pd.DataFrame:
+                encoding: str | None = None, region: str | None = None, region_table=None,
+                prefecture: str | None = None) -> pd.DataFrame:
     """Read an annual table (budget 年初预算, adjusted_budget 调整预算, outturn 决算) in 亿元.
 
-    Parameters are as for :func:`read_monthly`.
+    Parameters are as for :func:`read_monthly`. A table whose columns are items
+    (``地区 | 一般公共预算收入 | 税收收入``) takes the year and the figure from its title
+    (``昌吉州2024年各县市一般公共预算收入预算表``), or from a header row above the items.
 
     Returns
     -------
@@ -237,7 +277,8 @@ def read_annual(source, *, sheet: str | int | None = None, unit: str | None = No
       region  year         item  budget
     0    昌吉市  2023  gpb_revenue    25.1
     """
-    table = _read_table(source, _ANNUAL, sheet=sheet, unit=unit, encoding=encoding, region=region)
+    table = _read_table(source, _ANNUAL, sheet=sheet, unit=unit, encoding=encoding, region=region,
+                        region_table=region_table, prefecture=prefecture)
     return _ordered(table, ANNUAL_COLUMNS, ["region_code", "item", "year"])
 
 
@@ -257,7 +298,8 @@ def read_regions(source, *, sheet: str | int | None = None, encoding: str | None
 
 
 def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None,
-              encoding: str | None = None, region: str | None = None) -> pd.DataFrame:
+              encoding: str | None = None, region: str | None = None, region_table=None,
+              prefecture: str | None = None) -> pd.DataFrame:
     """Read the county risk table (one row per county × month), amounts in 亿元.
 
     Every indicator column is optional; a missing one stays empty (NaN), never zero. Parameters are
@@ -272,7 +314,8 @@ def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None
            region   period  treasury_balance  treasury_outflow
     0  木垒哈萨克自治县  2023-06              0.32               1.0
     """
-    table = _read_table(source, _RISK, sheet=sheet, unit=unit, encoding=encoding, region=region)
+    table = _read_table(source, _RISK, sheet=sheet, unit=unit, encoding=encoding, region=region,
+                        region_table=region_table, prefecture=prefecture)
     return _ordered(table, RISK_COLUMNS, ["region_code", "period"])
 
 

@@ -22,6 +22,16 @@ from .schema import GRADE_ALIASES, ITEM_BY_NAME, ITEMS, LEVEL_ALIASES, UNIT_ALIA
 MISSING_MARKS = frozenset({"", "-", "—", "－", "--", "——", "/", "无数据"})
 
 
+class UncalculatedFormula:
+    """An Excel cell that holds a formula but no saved result (the workbook was never calculated)."""
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return f"formula {self.formula} (no saved value)"
+
+
 class CellError(ValueError):
     """A cell that cannot be read: ``expected`` says what would have been accepted, ``action`` what to do."""
 
@@ -29,6 +39,24 @@ class CellError(ValueError):
         super().__init__(expected)
         self.expected = expected
         self.action = action
+
+
+def _refuse_uncalculated(value: object) -> None:
+    if isinstance(value, UncalculatedFormula):
+        raise CellError(f"a value (the cell holds the formula {value.formula} with no saved result)",
+                        "Open the workbook in Excel, let it calculate (F9), save it, and read it again.")
+
+
+def present(values: pd.Series) -> pd.Series:
+    """Whether each cell of a column holds something (not empty, not a 'not reported' mark such as —)."""
+    text = values.astype("string").str.strip()
+    return (values.notna() & ~text.isin(MISSING_MARKS)).fillna(False).astype(bool)
+
+
+def text_of(value: object) -> str | None:
+    """:func:`clean_text` for finding a table's layout: a formula with no saved value reads as empty there
+    (the cell parsers refuse it where it holds a figure)."""
+    return None if isinstance(value, UncalculatedFormula) else clean_text(value)
 
 
 def clean_text(value: object) -> str | None:
@@ -39,6 +67,7 @@ def clean_text(value: object) -> str | None:
     >>> clean_text("—") is None
     True
     """
+    _refuse_uncalculated(value)
     if value is None or value is pd.NA or value is pd.NaT or (
             isinstance(value, (float, np.floating)) and math.isnan(value)):
         return None
@@ -51,17 +80,30 @@ def clean_text(value: object) -> str | None:
     return None if text in MISSING_MARKS else text
 
 
+#: A number with thousands separators: groups of exactly three digits after the first (1,189,100.5).
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:([, ])\d{3})(?:\1\d{3})*(?:\.\d+)?$")
+
+
 def parse_number(value: object, *, percent: bool = False) -> float | None:
     """A number from a cell: ``1,234.5``, ``１２３``, ``+4.1``; with ``percent=True`` also ``4.1%``.
 
-    Returns ``None`` for a cell that is empty or marked not reported (``-``, ``—``).
+    Returns ``None`` for a cell that is empty or marked not reported (``-``, ``—``). Commas (and
+    spaces) are accepted only as thousands separators: ``12,5`` is an error, never 125. A date or a
+    TRUE/FALSE cell is an error, never a number.
 
     >>> parse_number("1,189,100.00")
     1189100.0
     >>> parse_number("4.1%", percent=True)
     4.1
     """
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+    _refuse_uncalculated(value)
+    kind = "a percentage such as 4.1 or 4.1%" if percent else "a number such as 1234.5"
+    if isinstance(value, (bool, np.bool_)):
+        raise CellError(f"{kind} (found TRUE/FALSE)", "Replace the cell with the figure, or leave it empty.")
+    if isinstance(value, (dt.date, dt.time, np.datetime64, pd.Timestamp)):
+        raise CellError(f"{kind} (found a date or time)",
+                        "Format the cell as a number: Excel shows an amount as a date when the cell is date-formatted.")
+    if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
         if math.isnan(number):
             return None
@@ -69,44 +111,57 @@ def parse_number(value: object, *, percent: bool = False) -> float | None:
         text = clean_text(value)
         if text is None:
             return None
-        text = text.replace(",", "").replace(" ", "").replace("\u2212", "-")  # U+2212 minus sign
+        text = text.replace("\u2212", "-")  # U+2212 minus sign
         if percent and text.endswith("%"):
-            text = text[:-1]
+            text = text[:-1].rstrip()
+        if "," in text or " " in text:
+            if not _GROUPED.match(text):
+                raise CellError(f"{kind}, with commas only between groups of three digits (1,234,567.8)",
+                                "Correct the cell: a decimal comma (12,5) or a misplaced separator is not read.")
+            text = text.replace(",", "").replace(" ", "")
+        if text.upper() in ("TRUE", "FALSE"):
+            raise CellError(f"{kind} (found {text})", "Replace the cell with the figure, or leave it empty.")
         try:
             number = float(text)
         except ValueError:
-            kind = "a percentage such as 4.1 or 4.1%" if percent else "a number such as 1234.5"
             raise CellError(kind, "Correct the cell, or leave it empty if the figure is not reported.") from None
     if not math.isfinite(number):
         raise CellError("a finite number", "Replace the cell with the figure, or leave it empty.")
     return number
 
 
-_YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*\d{1,2})?(?:[ T].*)?$")
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*([-/.])\s*(\d{1,2})(?:\s*([-/.])\s*(\d{1,2}))?(?:[ T]\d.*)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 # 2023年6月, 2023年1-6月, 2023年1—6月份累计, 1-6月, 6月, 1至6月
 _CHINESE = re.compile(
     r"^(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*[-—–~～至]\s*)?(\d{1,2})\s*月(?:份)?(?:累计)?$"
 )
+# Spans written with both ends: 2023-01至2023-06, 2023年1月-6月, 2023年1月至2023年6月, 2023.1-6
+_SPAN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:[-—–~～至到]|－)\s*(?:(\d{4})\s*[-/.年]\s*)?"
+                   r"(\d{1,2})\s*月?(?:份)?(?:累计)?$")
 
 
 #: Year-to-date spans reports name in words. A quarter other than the first (二季度) is not year to date.
 _YTD_SPANS = {"一季度": 3, "第一季度": 3, "1季度": 3, "上半年": 6, "前三季度": 9, "全年": 12}
 _SPAN_WORDS = re.compile(r"^(?:(\d{4})\s*年\s*)?(" + "|".join(sorted(_YTD_SPANS, key=len, reverse=True)) + r")(?:累计)?$")
+_NOT_FROM_JANUARY = ("a year-to-date span starting in January (1-N月)",
+                     "Give the cumulative figure from January; single quarters or months are not year-to-date.")
 
 
 def parse_month_spec(value: object) -> tuple[int | None, int]:
     """The (year, month) a year-to-date figure runs to; year is ``None`` when the cell has none.
 
-    A span must start in January (1-6月 is year to date; 4-6月 is a quarter, and an error). The
-    words 一季度, 上半年, 前三季度 and 全年 are the year to March, June, September and December.
+    A span must start in January (1-6月 is year to date; 4-6月 is a quarter, and an error), and is
+    read as its last month, however it is written (``2023.1-6``, ``2023-01至2023-06``). The words
+    一季度, 上半年, 前三季度 and 全年 are the year to March, June, September and December. A date
+    stands for its month, but ``2023-1-6`` (6 January, or January to June?) is refused as ambiguous.
 
     >>> parse_month_spec("2023年1-6月")
     (2023, 6)
     >>> parse_month_spec("1-2月")
     (None, 2)
-    >>> parse_month_spec("2023年上半年")
-    (2023, 6)
+    >>> parse_month_spec("2023年上半年"), parse_month_spec("2023.1-6")
+    ((2023, 6), (2023, 6))
     """
     expected = "a month such as 2023-06, 202306, 2023年6月 or 2023年1-6月"
     if isinstance(value, np.datetime64):
@@ -120,28 +175,51 @@ def parse_month_spec(value: object) -> tuple[int | None, int]:
                         "A number such as 2023.1 is ambiguous (2023.10 typed as a number loses its 0); "
                         "format the column as text and write 2023-10.")
     text = clean_text(value)
-    match = _YEAR_MONTH.match(text)
+    match = _YEAR_MONTH.match(text) or _YEAR_MONTH.match(text.replace(" ", ""))
+    if match:
+        return _year_month(match)
+    text = text.replace(" ", "")
+    match = _COMPACT.match(text)
     if match:
         return int(match.group(1)), _check_month(int(match.group(2)))
-    text = text.replace(" ", "")
-    for pattern in (_YEAR_MONTH, _COMPACT):
-        match = pattern.match(text)
-        if match:
-            return int(match.group(1)), _check_month(int(match.group(2)))
+    match = _SPAN.match(text)
+    if match:
+        year, start, end_year, end = match.groups()
+        if end_year is not None and end_year != year:
+            raise CellError("a year-to-date span within one year", "Write the period as YYYY-MM.")
+        if int(start) != 1:
+            raise CellError(*_NOT_FROM_JANUARY)
+        return int(year), _check_month(int(end))
     match = _CHINESE.match(text)
     if match:
         year = int(match.group(1)) if match.group(1) else None
         start, month = match.group(2), int(match.group(3))
         if start is not None and int(start) != 1:
-            raise CellError(
-                "a year-to-date span starting in January (1-N月)",
-                "Give the cumulative figure from January; single quarters or months are not year-to-date.",
-            )
+            raise CellError(*_NOT_FROM_JANUARY)
         return year, _check_month(month)
     match = _SPAN_WORDS.match(text)
     if match:
         return (int(match.group(1)) if match.group(1) else None), _YTD_SPANS[match.group(2)]
     raise CellError(expected, "Write the period as YYYY-MM.")
+
+
+def _year_month(match: re.Match) -> tuple[int, int]:
+    """(year, month) of ``2023-06``, ``2023/6/30``; ``2023.1-6`` is the span to June."""
+    year, first_sep, month, second_sep, third = match.groups()
+    month = int(month)
+    if third is None:
+        return int(year), _check_month(month)
+    third = int(third)
+    if second_sep != first_sep:  # 2023.1-6: a year, then a span of months
+        if month != 1:
+            raise CellError(*_NOT_FROM_JANUARY)
+        return int(year), _check_month(third)
+    _check_month(month)
+    if month == 1 and 2 <= third <= 12:
+        raise CellError("a month such as 2023-06 or 2023年1-6月",
+                        f"'{match.group(0)}' may be a date in January or the span 1-{third}月: write "
+                        f"{year}-{third:02d} (or {year}年1-{third}月) for the span, {year}-01 for January.")
+    return int(year), month
 
 
 def _check_month(month: int) -> int:
@@ -166,6 +244,16 @@ def parse_unit(value: object) -> str | None:
 
 
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中[:：]?)+")
+_QUOTES = str.maketrans("", "", '"“”\'‘’「」')
+
+
+def bare_name(text: str) -> str:
+    """A name without spaces, quotes, list numbering (一、, (一), 1.) or a 其中： in front.
+
+    >>> bare_name("其中：“三保”支出"), bare_name(" （一）税收收入")
+    ('三保支出', '税收收入')
+    """
+    return _ENUMERATION.sub("", re.sub(r"\s+", "", text)).translate(_QUOTES).strip()
 
 
 def parse_item(value: object) -> tuple[str, bool]:
@@ -181,14 +269,19 @@ def parse_item(value: object) -> tuple[str, bool]:
     if text is None:
         raise CellError("an item key or its Chinese name, such as gpb_revenue or 一般公共预算收入",
                         "Fill in the item.")
+    key = item_key(text)
+    return (key, True) if key else (text, False)
+
+
+def item_key(text: str) -> str | None:
+    """The registry key of an item name as bureaus write it (see :func:`parse_item`), or ``None``."""
     if text in ITEMS:
-        return text, True
-    bare = _ENUMERATION.sub("", text.replace(" ", "")).strip()
-    bare = bare.replace('"', "").replace("“", "").replace("”", "")
+        return text
+    bare = bare_name(text)
     for candidate in (bare, bare.removesuffix("合计"), bare.removesuffix("总计")):
         if candidate in ITEM_BY_NAME:
-            return ITEM_BY_NAME[candidate], True
-    return text, False
+            return ITEM_BY_NAME[candidate]
+    return None
 
 
 def parse_code(value: object) -> str | None:
@@ -307,6 +400,52 @@ def table_period(text: object) -> tuple[int, int] | None:
         return None
     year, month = found.pop()
     return (year, month) if 1 <= month <= 12 else None
+
+
+_TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?:度)?")
+#: What an annual table's title says its figures are: the longest phrase wins (调整预算 over 预算).
+TITLE_MEASURES = {"调整预算": "adjusted_budget", "预算调整": "adjusted_budget", "决算": "outturn",
+                  "预算执行": "outturn", "年初预算": "budget", "预算": "budget"}
+
+
+def table_year(text: object) -> int | None:
+    """The one fiscal year a title line names (``昌吉州2024年各县市一般公共预算收入预算表``), else ``None``.
+
+    >>> table_year("昌吉州2024年各县市一般公共预算收入预算表"), table_year("2023年与2024年对比")
+    (2024, None)
+    """
+    cell = clean_text(text)
+    years = {int(y) for y in _TITLE_YEAR.findall(cell)} if cell else set()
+    return years.pop() if len(years) == 1 and 1949 <= min(years) <= 2100 else None
+
+
+def table_measure(text: object) -> str | None:
+    """Which annual figure a title says the table holds (budget, adjusted_budget or outturn), else ``None``.
+
+    >>> table_measure("昌吉州2024年一般公共预算收入调整预算表"), table_measure("2023年决算表")
+    ('adjusted_budget', 'outturn')
+    """
+    cell = clean_text(text) or ""
+    for phrase in sorted(TITLE_MEASURES, key=len, reverse=True):
+        if phrase in cell:
+            return TITLE_MEASURES[phrase]
+    return None
+
+
+#: The first words of a note, signature or date line under (or over) a bureau's table.
+_FOOTNOTE = re.compile(r"^(?:注|说明|备注|附注|填报说明|制表|制表人|审核|审核人|复核|填表|填表人|填报|填报人|填报单位|编制单位|"
+                       r"编制|负责人|单位负责人|财务负责人|分管领导|主管|经办人|联系人|联系电话|制表日期|填报日期|报送日期|"
+                       r"数据来源|资料来源)\s*(?:[:：]|\d|[(（])")
+
+
+def is_footnote(text: object) -> bool:
+    """Whether a cell opens a note or signature line (``注：1.本表…``, ``制表：张三``, ``填报单位：…``).
+
+    >>> is_footnote("注：1.本表数据来源于国库集中收付系统"), is_footnote("制表日期：2024年7月5日"), is_footnote("注册地")
+    (True, True, False)
+    """
+    cell = clean_text(text)
+    return bool(cell and _FOOTNOTE.match(cell.replace(" ", "")))
 
 
 def table_unit(text: object) -> str | None:

@@ -154,6 +154,9 @@ MONTHLY_ALIASES: dict[str, tuple[str, ...]] = {
     "completion_pct": ("预算完成率", "完成预算", "为预算的", "占预算", "完成率", "占年初预算", "完成年初预算",
                        "完成预算比例", "预算执行进度"),
     "yoy_pct_min": ("增幅下限",),
+    # A monthly table may carry the year's budget beside its YTD (年初预算 | 本年累计 | 完成预算%).
+    "budget": ("年初预算", "年初预算数", "预算数", "年度预算", "全年预算"),
+    "adjusted_budget": ("调整预算", "调整预算数", "调整后预算"),
     "revision": ("修订", "修订说明"),
     "year": ("年度", "年份", "年"),
     **_UNIT_ALIAS,

@@ -8,8 +8,10 @@ values and are skipped here rather than reported twice.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from . import magnitudes
 from .schema import ITEMS, RISK_AMOUNTS, UNITS_PER_100M_YUAN
 
 #: A YTD completion rate above this (percent) is more likely a unit or percent/fraction mix-up
@@ -18,35 +20,75 @@ COMPLETION_MIXUP_PCT = 300.0
 #: Reported YTD growth that differs from the growth computed from both years' amounts by more
 #: than this many percentage points is noted (often 可比口径 versus 自然口径).
 GROWTH_MISMATCH_PP = 1.0
-#: Region names that mark a total row of a bureau table rather than a region.
-TOTAL_ROW_NAMES = ("合计", "总计", "小计", "汇总", "全部")
 #: Outturn or adjusted budget outside this ratio of the budget suggests mixed units.
 BUDGET_RATIO_RANGE = (0.2, 5.0)
 
 
-def check(table: pd.DataFrame, kind: str, out) -> pd.DataFrame:
-    """Run the checks for one table kind ('monthly', 'annual', 'regions', 'risk'); returns the table."""
+def check(table: pd.DataFrame, kind: str, out, *, unreadable_rows=frozenset(), levels=None) -> pd.DataFrame:
+    """Run the checks for one table kind ('monthly', 'annual', 'regions', 'risk'); returns the table.
+
+    ``unreadable_rows`` are rows with a cell already reported as unreadable: a figure missing there is
+    not reported a second time. ``levels`` (region code → level) sets how large a region's amounts
+    can plausibly be.
+    """
     table = _region_ids(table, out)
     checks = {"monthly": _monthly, "annual": _annual, "regions": _regions, "risk": _risk}[kind]
-    checks(table, out)
+    if kind in ("monthly", "annual"):
+        checks(table, out, unreadable_rows, levels or {})
+    else:
+        checks(table, out, unreadable_rows)
     return table
 
 
+def unit_advice(stated, offset: float) -> str:
+    """What to do about amounts ``10**offset`` times the size they should be under the ``stated`` unit."""
+    likely = magnitudes.likely_unit(stated, offset)
+    if likely is None:
+        return "Check the amounts and their unit: a decimal point or a unit may be off."
+    return (f"The amounts are probably in {likely}, not {stated}: correct the 单位 line (or the unit column), "
+            f"or read the file with --unit {likely} (unit='{likely}').")
+
+
+def _sizes(table: pd.DataFrame, kind: str, out, levels: dict) -> set:
+    """Amounts of a size no region of that level can have, and rows orders of magnitude off their series.
+    Returns the rows reported."""
+    amounts = ["ytd", "budget", "adjusted_budget"] if kind == "monthly" else ["budget", "adjusted_budget", "outturn"]
+    over = magnitudes.beyond_ceiling(table, amounts, levels)
+    for _, row in over.head(MAX_SHOWN).iterrows():
+        stated = row.get("source_unit")
+        offset = magnitudes.offset_to_plausible(row["annual"], row["ceiling"], stated)
+        out.error(row["_row"], row["column"], as_written(row[row["column"]], stated),
+                  f"an amount a {magnitudes.level_of(row['region_code'], levels) or 'region'} can have "
+                  f"(at most about {row['ceiling']:,.0f}亿元 a year; this is {row['annual']:,.0f}亿元)",
+                  unit_advice(stated, offset) + _more_rows(len(over)))
+    reported = set(over["_row"])
+    if kind == "monthly":
+        odd = magnitudes.row_outliers(table)
+        odd = odd[~odd["_row"].isin(reported)]
+        for _, row in odd.head(MAX_SHOWN).iterrows():
+            out.error(row["_row"], "ytd", as_written(row["ytd"], row.get("source_unit")),
+                      f"an amount of the size of {row['region']}'s other months ({magnitudes.factor_text(row['offset'])} "
+                      f"them here)", unit_advice(row.get("source_unit"), row["offset"]) + _more_rows(len(odd)))
+        reported |= set(odd["_row"])
+    return reported
+
+
+#: How many problems of one kind are shown; the rest are counted.
+MAX_SHOWN = 5
+
+
+def _more_rows(count: int) -> str:
+    return f" ({count - MAX_SHOWN} more row(s) like this not shown.)" if count > MAX_SHOWN else ""
+
+
 def _region_ids(table: pd.DataFrame, out) -> pd.DataFrame:
+    """Every row needs a code or a name (names were matched to codes by :func:`fiscalmon.regions.resolve`);
+    a row with a code only shows its code as its name."""
     if "region_code" not in table:
         return table
     for row in table.loc[table["region_code"].isna() & table["region"].isna(), "_row"]:
         out.error(row, "region_code/region", None, "a region code or name", "Fill in the region of this row.")
     code_only = table["region_code"].notna() & table["region"].isna()
-    name_only = table["region_code"].isna() & table["region"].notna()
-    if name_only.all() and len(table):
-        out.warn(None, "region_code", None, "region codes (GB/T 2260)",
-                 "The file has region names only; the names are used as region ids.")
-    totals = table["region"].isin(TOTAL_ROW_NAMES)
-    for row, name in table.loc[totals, ["_row", "region"]].itertuples(index=False):
-        out.warn(row, "region", name, "a region, not a total row",
-                 f"'{name}' is read as a region of its own; remove the row, or give it the code of the area it totals.")
-    table.loc[name_only, "region_code"] = table.loc[name_only, "region"]
     table.loc[code_only, "region"] = table.loc[code_only, "region_code"]
     _same_id_same_name(table, out)
     return table
@@ -72,8 +114,10 @@ def as_written(value: float, unit) -> str:
     '-5万元'
     """
     if unit not in UNITS_PER_100M_YUAN:
-        return f"{value:,.6g}亿元"
-    return f"{value * UNITS_PER_100M_YUAN[unit]:,.6g}{unit}"
+        unit = "亿元"
+    number = value * UNITS_PER_100M_YUAN[unit]
+    text = f"{number:,.6g}" if abs(number) < 1e6 else f"{number:,.0f}"
+    return f"{text}{unit}"
 
 
 def _negative_amounts(table: pd.DataFrame, names, out) -> None:
@@ -96,9 +140,10 @@ def _duplicates(table: pd.DataFrame, keys: list[str], out) -> None:
                       "Remove the duplicate, or sum the two rows if they are parts of one figure.")
 
 
-def _monthly(table: pd.DataFrame, out) -> None:
-    located = table["period"].notna() & table["item"].notna()
-    no_figure = located & table[["ytd", "yoy_pct", "yoy_pct_min"]].isna().all(axis=1)
+def _monthly(table: pd.DataFrame, out, unreadable_rows, levels) -> None:
+    located = table["period"].notna() & table["item"].notna() & ~table["_row"].isin(unreadable_rows)
+    figures = [c for c in ("ytd", "yoy_pct", "yoy_pct_min", "budget", "adjusted_budget") if c in table]
+    no_figure = located & table[figures].isna().all(axis=1)
     for row in table.loc[no_figure, "_row"]:
         out.error(row, "ytd/yoy_pct", None, "a YTD amount or a growth rate",
                   "Fill in the figure, or remove the row if nothing was reported.")
@@ -107,7 +152,7 @@ def _monthly(table: pd.DataFrame, out) -> None:
             out.error(row, name, value, "growth of -100% or more (a fall cannot exceed the whole amount)",
                       "Check the sign and the decimal point; growth is in percent (-9.37, not -937).")
     _duplicates(table, ["region_code", "period", "item"], out)
-    _ytd_falls(table, out)
+    _ytd_falls(table, out, skip=_sizes(table, "monthly", out, levels))
     _completion_mixups(table, out)
     _growth_mismatch(table, out)
 
@@ -117,13 +162,15 @@ def _is_flow(item: str) -> bool:
     return known is None or known.kind == "flow"
 
 
-def _ytd_falls(table: pd.DataFrame, out) -> None:
+def _ytd_falls(table: pd.DataFrame, out, skip=frozenset()) -> None:
+    """A flow's YTD that falls within a year (rows already reported for their size are left out)."""
     flows = table[table["ytd"].notna() & table["item"].map(_is_flow, na_action="ignore").fillna(False).astype(bool)]
     flows = flows.dropna(subset=["region_code", "period"]).sort_values(["region_code", "item", "period"])
     year = flows["period"].dt.year
     previous = flows.groupby([flows["region_code"], flows["item"], year])["ytd"].shift()
     prev_period = flows.groupby([flows["region_code"], flows["item"], year])["period"].shift()
-    falls = flows[flows["ytd"] < previous - 1e-9 * previous.abs()]
+    prev_row = flows.groupby([flows["region_code"], flows["item"], year])["_row"].shift()
+    falls = flows[(flows["ytd"] < previous - 1e-9 * previous.abs()) & ~flows["_row"].isin(skip) & ~prev_row.isin(skip)]
     revision = falls["revision"] if "revision" in falls else pd.Series(None, index=falls.index, dtype=object)
     for index, row in falls.iterrows():
         unit = row.get("source_unit")
@@ -169,9 +216,9 @@ def _growth_mismatch(table: pd.DataFrame, out) -> None:
                  "The reported growth may be on a comparable basis (可比口径); keep it if so, else check it.")
 
 
-def _annual(table: pd.DataFrame, out) -> None:
+def _annual(table: pd.DataFrame, out, unreadable_rows, levels) -> None:
     amounts = ["budget", "adjusted_budget", "outturn"]
-    located = table["year"].notna() & table["item"].notna()
+    located = table["year"].notna() & table["item"].notna() & ~table["_row"].isin(unreadable_rows)
     for row in table.loc[located & table[amounts].isna().all(axis=1), "_row"]:
         out.error(row, "budget/adjusted_budget/outturn", None, "a budget, adjusted budget or outturn",
                   "Fill in the figure, or remove the row.")
@@ -184,9 +231,10 @@ def _annual(table: pd.DataFrame, out) -> None:
                      f"{name} within {low:g}–{high:g}× the budget",
                      "So large a gap usually means the two were entered in different units; check it.")
     _duplicates(table, ["region_code", "year", "item"], out)
+    _sizes(table, "annual", out, levels)
 
 
-def _regions(table: pd.DataFrame, out) -> None:
+def _regions(table: pd.DataFrame, out, unreadable_rows) -> None:
     for name, what in (("region_code", "a region code"), ("region", "a region name"), ("level", "a level")):
         for row in table.loc[table[name].isna(), "_row"]:
             out.error(row, name, None, what, "Fill it in.")
@@ -198,7 +246,7 @@ def _regions(table: pd.DataFrame, out) -> None:
                  "Totals by parent will not include this region's parent; add the parent row if you need them.")
 
 
-def _risk(table: pd.DataFrame, out) -> None:
+def _risk(table: pd.DataFrame, out, unreadable_rows) -> None:
     _negative_amounts(table, RISK_AMOUNTS, out)
     _duplicates(table, ["region_code", "period"], out)
 

@@ -139,11 +139,22 @@ def test_units_are_normalised_and_traceable(tmp_path):
     assert set(table["unit"]) == {"亿元"}
 
 
-def test_unit_argument_never_overrides_a_stated_unit(tmp_path):
+def test_unit_argument_overrides_a_stated_unit_and_says_so(tmp_path):
+    """A file in 元 under a 万元 label is read right with unit='元', and a note quotes what the file said."""
     path = tmp_path / "m.csv"
-    path.write_text("region_code,region,period,item,ytd,unit\nA,甲县,2023-06,gpb_revenue,26040,万元\n")
-    with pytest.raises(FiscalDataError, match="Make them agree"):
-        fiscalmon.read_monthly(path, unit="亿元")
+    path.write_text("region_code,region,period,item,ytd,unit\nA,甲县,2023-06,gpb_revenue,2604000000,万元\n")
+    with pytest.warns(FiscalDataWarning, match="says 万元; every amount was read in 元"):
+        table = fiscalmon.read_monthly(path, unit="元")
+    assert table["ytd"].tolist() == [26.04]
+    assert table["source_unit"].tolist() == ["元"]
+
+
+def test_unit_argument_refuses_a_file_stating_several_units(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("region_code,region,period,item,ytd,unit\nA,甲县,2023-06,gpb_revenue,26040,万元\n"
+                    "B,乙县,2023-06,gpb_revenue,2,亿元\n")
+    with pytest.raises(FiscalDataError, match="states 万元 and 亿元 for different rows"):
+        fiscalmon.read_monthly(path, unit="元")
 
 
 def test_explicit_revision_turns_a_falling_ytd_into_a_warning(tmp_path):
@@ -283,13 +294,15 @@ def test_single_month_headers_in_a_wide_table_are_read_as_ytd_with_a_warning(tmp
     assert table["ytd"].tolist() == [4.0, 7.5, 12.0]
 
 
-def test_a_total_row_is_kept_but_flagged(tmp_path):
+def test_a_total_row_is_the_prefecture_its_counties_belong_to(tmp_path):
+    """合计 under 昌吉市 (652301) totals 昌吉州: it gets 652300 and the official name, and a note says so."""
     path = tmp_path / "m.csv"
     path.write_text("地区,月份,项目,累计,单位\n昌吉市,2023-06,税收收入,12,亿元\n合计,2023-06,税收收入,30,亿元\n",
                     encoding="utf-8")
-    with pytest.warns(FiscalDataWarning, match="'合计' is read as a region"):
+    with pytest.warns(FiscalDataWarning, match="1 合计 row.s. as 652300 昌吉回族自治州.*codes of its counties"):
         table = fiscalmon.read_monthly(path)
-    assert sorted(table["region"]) == ["合计", "昌吉市"]
+    assert table[["region_code", "region", "ytd"]].values.tolist() == [["652300", "昌吉回族自治州", 30.0],
+                                                                      ["652301", "昌吉市", 12.0]]
 
 
 def test_risk_table_with_bureau_header_variants_in_gbk(tmp_path):
@@ -371,7 +384,7 @@ def test_a_bureau_table_for_one_region_reads_with_region_and_the_title_period(tm
     path.write_bytes(BUREAU_TABLE.encode("gbk"))
     with pytest.warns(FiscalDataWarning, match="every row is read as 2023-06"):
         table = fiscalmon.read_monthly(path, region="652300 昌吉州")
-    assert table[["region_code", "region"]].drop_duplicates().values.tolist() == [["652300", "昌吉州"]]
+    assert table[["region_code", "region"]].drop_duplicates().values.tolist() == [["652300", "昌吉回族自治州"]]  # the official name
     figures = table.set_index(["item", table["period"].astype(str)])
     assert figures.loc[("gpb_revenue", "2023-06"), ["ytd", "yoy_pct", "completion_pct"]].tolist() == [118.91, 0.45, 49.5]
     assert figures.loc[("vat_revenue", "2023-06"), "ytd"] == 30.0
@@ -396,7 +409,7 @@ def test_cli_reads_a_one_region_bureau_table_with_file_region(cli, tmp_path):
     path.write_bytes(BUREAU_TABLE.encode("gbk"))
     result = cli("summary", str(path), "--file-region", "652300 昌吉州", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert "652300,昌吉州,gpb_revenue" in result.stdout and "every row is read as 2023-06" in result.stderr
+    assert "652300,昌吉回族自治州,gpb_revenue" in result.stdout and "every row is read as 2023-06" in result.stderr
 
 
 def _month_file(tmp_path, name, period, ytd):

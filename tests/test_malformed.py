@@ -23,7 +23,7 @@ CASES = [
     ("unparsable_period.csv", 2, "period", "a month such as 2023-06"),
     ("ytd_falls.csv", 4, "ytd", "does not fall within a year"),
     ("growth_below_minus_100.csv", 2, "yoy_pct", "-100% or more"),
-    ("region_code_conflict.csv", 3, "region", "the same region as row 2"),
+    ("region_code_conflict.csv", 3, "region_code", "the code of 阜康市 (652302)"),
     ("unreadable_encoding.csv", None, None, "UTF-8, GBK/GB18030 or UTF-16"),
     ("no_header.csv", None, None, "a header row"),
     ("header_only.csv", None, None, "at least one row of figures"),
