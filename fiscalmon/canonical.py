@@ -209,3 +209,13 @@ def _periods(cells: pd.DataFrame, years: pd.Series | None, out: Collector, *, ye
         result[known] = pd.PeriodIndex.from_fields(year=year[known].astype(int).to_numpy(),
                                                    month=month[known].astype(int).to_numpy(), freq="M")
     return result
+
+
+def ordered(table: pd.DataFrame, columns: list[str], sort: list[str]) -> pd.DataFrame:
+    """The table with ``columns`` (those present) then the text columns, sorted by ``sort``; attrs kept."""
+    extra = [c for c in TEXT_COLUMNS if c in table.columns]
+    present = [c for c in columns if c in table.columns]
+    attrs = dict(table.attrs)
+    result = table[present + extra].sort_values(sort, kind="stable").reset_index(drop=True)
+    result.attrs.update(attrs)
+    return result

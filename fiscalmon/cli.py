@@ -14,7 +14,9 @@ import pandas as pd
 
 from . import __version__
 from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning
-from .io import combine_tables, read_annual, read_monthly
+from .cliread import add_reading_arguments, print_notes, read_files
+from .io import read_annual, read_monthly
+from .joins import join_tables
 from .schema import ITEMS
 from .summary import coverage, latest_by_region
 from .textout import add_encoding_argument, emit, render_table
@@ -23,9 +25,7 @@ EXIT_DATA_ERROR = 2
 
 
 def _read_monthly_files(paths: list[str], args, **options) -> pd.DataFrame:
-    """One monthly table from one file or several (a file a month): a figure in two files is an error."""
-    tables = [read_monthly(path, unit=args.unit, region=args.file_region, **options) for path in paths]
-    return tables[0] if len(tables) == 1 else combine_tables(tables, "monthly")
+    return read_files(read_monthly, paths, args, "monthly", **options)
 
 
 def cmd_summary(args) -> None:
@@ -47,9 +47,10 @@ def cmd_summary(args) -> None:
 
 
 def _read_inputs(args):
+    """The monthly table(s) and the annual table, joined: names to codes, units and budgets checked."""
     monthly = _read_monthly_files(args.monthly, args)
-    annual = read_annual(args.annual, unit=args.unit, region=args.file_region) if args.annual else None
-    return monthly, annual
+    annual = read_files(read_annual, args.annual, args, "annual") if args.annual else None
+    return join_tables(monthly, annual)
 
 
 def cmd_forecast(args) -> None:
@@ -59,8 +60,10 @@ def cmd_forecast(args) -> None:
     monthly, annual = _read_inputs(args)
     result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,
                                 regions=args.region, progress=not args.quiet)
+    budgets = _budget_line(result)
     if args.format == "csv":
         emit(render_table(result[OUTPUT_COLUMNS], "csv"), args)
+        print(budgets, file=sys.stderr)
         for source, count in result["interval_source"].value_counts().items():
             print(f"note: {count} interval(s) from {source}", file=sys.stderr)
         return
@@ -69,7 +72,8 @@ def cmd_forecast(args) -> None:
     fell_back = result["method"] != result["requested_method"]
     shown.loc[fell_back, "method"] = result["requested_method"][fell_back] + "→" + result["method"][fell_back]
     head = (f"Full-year projection as of {result['as_of'].iloc[0]} (亿元; interval 80%; p_attain = P(full year ≥ "
-            "budget); required_rest_growth_pct = growth the remaining months need over last year's).\n")
+            "budget); required_rest_growth_pct = growth the remaining months need over last year's).\n"
+            f"{budgets}\n")
     notes = sorted(set(result["assumptions"]) - {""})
     tail = "".join(f"assumed: {a}\n" for a in notes)
     missing = result[result["point"].isna()]
@@ -85,6 +89,22 @@ def cmd_forecast(args) -> None:
                      f"past year(s) with every member's error at this month; weights need {MIN_WEIGHT_YEARS}, or "
                      f"{MIN_WEIGHT_CASES} errors in a panel)\n")
     emit(head + render_table(shown, "table") + tail, args)
+
+
+#: How the command line names each budget source (fiscalmon.forecast.panel.BUDGET_SOURCES).
+_BUDGET_WORDS = {"adjusted_budget": "the annual table's adjusted budget (调整预算)",
+                 "budget": "the annual table's budget (年初预算)",
+                 "monthly_budget": "the monthly table's 年初预算 column",
+                 "implied_by_completion": "the printed 完成预算% (a budget back-computed from a rounded rate: "
+                                          "uncertain by up to 0.005 ÷ rate of itself)",
+                 "": "nowhere: no budget, so no odds and no required growth"}
+
+
+def _budget_line(result) -> str:
+    """Where each region's budget came from, for the top of the output (never a silent fall-back)."""
+    series = result.drop_duplicates(["region_code", "item"])
+    counts = series["budget_source"].fillna("").value_counts()
+    return "budgets: " + "; ".join(f"{count} from {_BUDGET_WORDS.get(source, source)}" for source, count in counts.items())
 
 
 def cmd_backtest(args) -> None:
@@ -155,9 +175,10 @@ def cmd_report(args) -> None:
         step(steps[0])
         monthly = _read_monthly_files(args.monthly, args)
         step(steps[1])
-        annual = read_annual(args.annual, unit=args.unit, region=args.file_region) if args.annual else None
+        annual = read_files(read_annual, args.annual, args, "annual") if args.annual else None
+        monthly, annual = join_tables(monthly, annual)
         step(steps[2])
-        risk = read_risk(args.risk, unit=args.unit, region=args.file_region) if args.risk else None
+        risk = read_files(read_risk, args.risk, args, "risk") if args.risk else None
         report = monthly_report(monthly, annual, risk, args.month, prefecture=args.prefecture, item=args.item,
                                 method=args.method, thresholds=args.thresholds, progress=step)
         step(steps[-1])
@@ -182,7 +203,6 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("file", nargs="+", help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are "
                                                   "read as one table")
     summary.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first, unless another sheet holds this table)")
-    summary.add_argument("--unit", help="unit of the amounts if the file does not say (元/万元/亿元)")
     summary.add_argument("--year", type=int, help="year for periods written without one (1-6月)")
     summary.set_defaults(run=cmd_summary)
 
@@ -208,14 +228,14 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="the monthly report (HTML or Excel): projections and risk flags")
     report.add_argument("--monthly", required=True, nargs="+",
                         help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are read as one table")
-    report.add_argument("--annual", help="annual table (outturns, budgets)")
-    report.add_argument("--risk", help="county risk table (without it the report has no flags)")
+    report.add_argument("--annual", nargs="+", help="annual table(s) (outturns, budgets)")
+    report.add_argument("--risk", nargs="+", help="county risk table(s) (without it the report has no flags)")
     report.add_argument("--month", required=True, help="the month reported on, YYYY-MM")
-    report.add_argument("--prefecture", help="report on this prefecture's counties (region code)")
+    report.add_argument("--prefecture", help="report on this prefecture's counties (region code); also the code of "
+                                             "the files' 合计/全州 rows")
     report.add_argument("--item", default="gpb_revenue", help="item projected (default gpb_revenue)")
     report.add_argument("--method", default="combination", choices=METHODS)
     report.add_argument("--thresholds", help="a province's thresholds file (TOML) over the defaults")
-    report.add_argument("--unit", help="unit of the amounts if the files do not say (元/万元/亿元)")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.add_argument("-o", "--output", required=True, help="report.html or report.xlsx")
     report.set_defaults(run=cmd_report)
@@ -227,15 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
     for sub, annual_required in ((forecast, False), (backtest, True)):
         sub.add_argument("monthly", nargs="+",
                          help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are read as one table")
-        sub.add_argument("--annual", required=annual_required, help="annual table (outturns, budgets)")
+        sub.add_argument("--annual", nargs="+", required=annual_required, help="annual table(s) (outturns, budgets)")
         sub.add_argument("--region", action="append", help="region code to include (repeat; default all)")
         sub.add_argument("--item", action="append", help="item key (repeat; default: every item, backtest: gpb_revenue)")
-        sub.add_argument("--unit", help="unit of the amounts if the files do not say (元/万元/亿元)")
         sub.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    for sub in (summary, forecast, backtest, report):
-        sub.add_argument("--file-region", metavar="'CODE NAME'",
-                         help="the region of one-region tables without a region column, e.g. '652300 昌吉州'")
+    for sub in (summary, forecast, backtest):
+        add_reading_arguments(sub)
+    add_reading_arguments(report, prefecture=False)
 
     for sub in (summary, items, forecast, backtest):
         sub.add_argument("--format", choices=("table", "csv"), default="table")
@@ -265,9 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                   "Run again with --debug for the traceback and report it.", file=sys.stderr)
             return 1
         finally:
-            for warning in caught:
-                if issubclass(warning.category, (FiscalDataWarning, ForecastWarning)):
-                    print(f"note: {warning.message}", file=sys.stderr)
+            print_notes([w for w in caught if issubclass(w.category, (FiscalDataWarning, ForecastWarning))])
     return 0
 
 

@@ -35,22 +35,49 @@ class Problem:
         return f"{', '.join(where)}: {found}expected {self.expected}. {self.action}"
 
 
+#: How many problems of one kind (same file, column and advice) a message shows; the rest are counted.
+SHOWN_PER_KIND = 5
+#: How many of one kind a reader keeps; beyond that it only counts them (a million bad rows).
+KEPT_PER_KIND = 200
+
+
+def _kind_of(problem: Problem) -> tuple:
+    return problem.file, problem.column, problem.action
+
+
 class FiscalDataError(ValueError):
     """Input data that fiscalmon will not use, with every problem found.
+
+    The message shows the first few problems of each kind (the same file, column and advice) and
+    counts the rest, so that a file with 200,000 bad rows gives a page, not 50 MB.
 
     Attributes
     ----------
     problems : list of Problem
-        Every problem, in file order.
+        The problems, in file order (at most a few hundred of each kind; ``uncounted`` has the rest).
+    uncounted : dict
+        For a kind with more problems than were kept: (file, column, action) → how many more.
     """
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], uncounted: dict | None = None):
         # File order: by file, then row (whole-file problems first), keeping discovery order within a row.
         self.problems = sorted(problems, key=lambda p: (p.file, -1 if p.row is None or not isinstance(p.row, int) else p.row))
+        self.uncounted = dict(uncounted or {})
         files = sorted({p.file for p in self.problems})
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in {', '.join(files)}:"
-        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+        count = len(self.problems) + sum(self.uncounted.values())
+        lines = [f"{count} problem{'s' if count != 1 else ''} in {', '.join(files)}:"]
+        kinds: dict[tuple, list[Problem]] = {}
+        for problem in self.problems:
+            kinds.setdefault(_kind_of(problem), []).append(problem)
+        for kind, these in kinds.items():
+            lines += [f"  - {p}" for p in these[:SHOWN_PER_KIND]]
+            hidden = these[SHOWN_PER_KIND:]
+            more = len(hidden) + self.uncounted.get(kind, 0)
+            if more:
+                rows = [str(p.row) for p in hidden[:8] if p.row is not None]
+                at = f" (rows {', '.join(rows)}{' …' if more > len(rows) else ''})" if rows else ""
+                lines.append(f"  - … and {more} more like the one above{at}")
+        super().__init__("\n".join(lines))
 
 
 #: Kinds of notes, in the order a run shows them: first those that change numbers.
@@ -92,8 +119,21 @@ class Collector:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
+        self.uncounted: dict[tuple, int] = {}
+        self._kept: dict[tuple, int] = {}
+
     def error(self, row, column, value, expected, action):
-        self.problems.append(Problem(self.label, row, column, value, expected, action))
+        problem = Problem(self.label, row, column, value, expected, action)
+        kind = _kind_of(problem)
+        if self._kept.get(kind, 0) >= KEPT_PER_KIND:
+            self.uncounted[kind] = self.uncounted.get(kind, 0) + 1
+            return
+        self._kept[kind] = self._kept.get(kind, 0) + 1
+        self.problems.append(problem)
+
+    def fail(self) -> "FiscalDataError":
+        """The error listing every problem found (raise it)."""
+        return FiscalDataError(self.problems, self.uncounted)
 
     def warn(self, row, column, value, expected, action, kind: str = ""):
         self.warnings.append(Problem(self.label, row, column, value, expected, action, kind))

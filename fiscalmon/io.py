@@ -20,10 +20,11 @@ import pandas as pd
 
 from . import parse, regions, validate
 from .errors import FiscalDataError, FiscalDataWarning, Problem
-from .canonical import TEXT_COLUMNS, canonical_table
+from .canonical import TEXT_COLUMNS, canonical_table, ordered
 from .errors import Collector, note_warnings
 from .grids import excel_sheets, load_grids
-from .layout import TableSpec, grid_to_cells, pick_sheet
+from .layout import TableSpec, describe_columns, grid_to_cells, header_of, locate_header, pick_sheet
+from .joins import PRIOR_YEAR_NOTE, combine_tables, own_rows  # noqa: F401 - combine_tables re-exported
 from .writers import atomic_write, write_table  # noqa: F401 - re-exported
 from .schema import (
     ANNUAL_ALIASES,
@@ -56,6 +57,8 @@ RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK
 
 # ---- the table reader --------------------------------------------------------------------------
 
+#: Every kind of table by name (to say which kind a file that fails as one looks like).
+_SPECS: dict[str, TableSpec] = {}
 _MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change", "ytd_prior", "budget", "adjusted_budget"),
                      ("yoy_pct", "completion_pct", "yoy_pct_min"),
                      "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)",
@@ -70,6 +73,7 @@ _REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and l
                      distinctive=("level", "parent_code"))
 _RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)",
                   distinctive=("period", "grade"))
+_SPECS.update({spec.name: spec for spec in (_MONTHLY, _ANNUAL, _REGIONS, _RISK)})
 
 
 def _region_argument(region) -> tuple[str | None, str | None] | None:
@@ -96,7 +100,24 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
     grids = load_grids(source, sheet=sheet, encoding=encoding)
     out = Collector(grids[0].label)
     grid = pick_sheet(grids, spec, out) if len(grids) > 1 else grids[0]
+    try:
+        table, layout = _read_grid(grid, spec, out, unit=unit, year=year, region=region, region_table=region_table,
+                                   prefecture=prefecture)
+    except FiscalDataError as exc:
+        hint = _other_kind(grid, spec)
+        raise FiscalDataError(exc.problems + ([hint] if hint else []), exc.uncounted) from None
+    hint = _other_kind(grid, spec, clearly=True)
+    if hint is not None:  # read, but as the wrong kind of table (a risk table as monthly balances)
+        raise FiscalDataError([hint])
+    _emit_warnings(out)
+    table = table.drop(columns="_row").reset_index(drop=True)
+    table.attrs.update({"source_file": grid.label, "encoding": grid.encoding, "layout": layout})
+    return table
+
+
+def _read_grid(grid, spec: TableSpec, out: Collector, *, unit, year, region, region_table, prefecture):
     cells, layout, context = grid_to_cells(grid, spec, out, year=year, region=region)
+    _something_usable(cells, context.headers, spec, out)
     table = canonical_table(cells, spec, out, unit_above=context.unit, unit_arg=unit, year=year)
     unreadable = {p.row for p in out.problems}
     directory = region_directory(region_table) if spec.name != "regions" else None
@@ -114,11 +135,51 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
                   "The file has a header and no figures: check that this is the right file, or the right "
                   "sheet of a workbook (pass sheet= to choose one).")
     if out.problems:
-        raise FiscalDataError(out.problems)
-    _emit_warnings(out)
-    table = table.drop(columns="_row").reset_index(drop=True)
-    table.attrs.update({"source_file": grid.label, "encoding": grid.encoding, "layout": layout})
-    return table
+        raise out.fail()
+    return table, layout
+
+
+def _something_usable(cells: pd.DataFrame, headers: list[str], spec: TableSpec, out: Collector) -> None:
+    """A risk table with none of the indicator columns would grade every county 'not assessed': refuse it,
+    listing the columns found and those expected."""
+    if spec.name != "risk" or any(name in cells for name in RISK_AMOUNTS):
+        return
+    out.error(None, None, ", ".join(headers) or None, "at least one risk indicator column, such as "
+              + ", ".join(list(RISK_AMOUNTS.values())[:6]) + " …",
+              "No column of this table is a risk indicator fiscalmon knows (docs/data-format.md, Risk): rename "
+              "the headers, or check that this is the risk table.")
+    raise out.fail()
+
+
+def _other_kind(grid, spec: TableSpec, clearly: bool = False) -> Problem | None:
+    """The kind of table a file looks like, if another kind fits its headers better than ``spec`` (for a
+    file that failed), or at least twice as well (``clearly``: for a file read as the wrong kind)."""
+    try:
+        header_rows, _, _ = header_of(grid, spec)
+    except FiscalDataError:
+        header_rows = None
+
+    def fit(candidate: TableSpec) -> tuple[int, list[str]]:
+        lookup = parse.header_lookup(candidate.aliases)
+        try:
+            rows = header_rows if header_rows is not None else locate_header(grid, lookup, candidate)[0]
+        except FiscalDataError:
+            return 0, []
+        columns = describe_columns([grid.rows[i] for i in rows], lookup, candidate)
+        own = {*candidate.amounts, *candidate.percents, *candidate.distinctive} - {"year"}
+        named = [c.header for c in columns if c.field in own or (c.item and candidate.wide)]
+        return len(named), named
+
+    mine, _ = fit(spec)
+    best = max((k for k in _SPECS if k != spec.name), key=lambda k: fit(_SPECS[k])[0])
+    score, named = fit(_SPECS[best])
+    if score < max(2, mine + 2) or clearly and score < max(2 * mine, mine + 3):
+        return None
+    reader = {"monthly": "read_monthly (--monthly)", "annual": "read_annual (--annual)",
+              "regions": "read_regions (--regions-file)", "risk": "read_risk (fiscalmon flags, --risk)"}[best]
+    article = "an" if spec.name == "annual" else "a"
+    return Problem(grid.label, None, None, ", ".join(named[:6]), f"{article} {spec.name} table",
+                   f"This looks like a {best} table (its headers name {', '.join(named[:6])}): read it with {reader}.")
 
 
 def region_directory(region_table=None) -> regions.Directory:
@@ -138,10 +199,6 @@ def _shipped_directory() -> regions.Directory:
     return regions.Directory.of(xinjiang_regions())
 
 
-#: The note of a row made from a 上年同期 figure (followed by the month of the row it came from).
-PRIOR_YEAR_NOTE = "上年同期 of"
-
-
 def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -> pd.DataFrame:
     """Last year's YTD from a 上年同期 column, as rows of last year's same month.
 
@@ -155,7 +212,7 @@ def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -
                            completion_pct=np.nan, yoy_pct_min=np.nan, budget=np.nan, adjusted_budget=np.nan)
     derived = derived.drop(columns=[c for c in ("revision",) if c in derived])
     derived["note"] = PRIOR_YEAR_NOTE + " " + given["period"].astype(str)
-    own = _own_rows(derived, table, keys)
+    own = own_rows(derived, table, keys)
     reported = own["ytd_own"]
     header = cells["_hdr_ytd_prior"].iloc[0] if "_hdr_ytd_prior" in cells and len(cells) else "ytd_prior"
     for index in derived.index[own["differs"]]:
@@ -164,17 +221,6 @@ def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -
                  f"({validate.as_written(reported[index], derived.at[index, 'source_unit'])})",
                  "Kept last year's own row; 上年同期 is often on a comparable basis (可比口径).")
     return pd.concat([table, derived[reported.isna()]], ignore_index=True).drop(columns="ytd_prior")
-
-
-def _own_rows(derived: pd.DataFrame, rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """For each row made from a 上年同期 figure: last year's own row among ``rows`` (its columns with
-    ``_own`` appended, NaN where there is none) and whether its YTD differs from the 上年同期 figure."""
-    own = rows.dropna(subset=["ytd"]).drop_duplicates(keys).set_index(keys)
-    own = own[[c for c in ("ytd", "_file") if c in own]].add_suffix("_own")
-    found = derived[keys + ["ytd"]].join(own, on=keys)
-    found["differs"] = found["ytd_own"].notna() & (
-        (found["ytd_own"] - found["ytd"]).abs() > 1e-9 * found["ytd_own"].abs().clip(lower=1))
-    return found
 
 
 def _name_columns_as_written(checked: Collector, cells: pd.DataFrame, out: Collector) -> None:
@@ -188,6 +234,9 @@ def _name_columns_as_written(checked: Collector, cells: pd.DataFrame, out: Colle
                 written[column.removeprefix("_hdr_")] = str(headers[0])
     for problems, into in ((checked.problems, out.problems), (checked.warnings, out.warnings)):
         into.extend(replace(p, column=written.get(p.column, p.column)) for p in problems)
+    for (file, column, action), count in checked.uncounted.items():
+        key = (file, written.get(column, column), action)
+        out.uncounted[key] = out.uncounted.get(key, 0) + count
 
 
 def _emit_warnings(out: Collector) -> None:
@@ -251,7 +300,7 @@ def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = N
     """
     table = _read_table(source, _MONTHLY, sheet=sheet, unit=unit, year=year, encoding=encoding, region=region,
                         region_table=region_table, prefecture=prefecture)
-    return _ordered(table, MONTHLY_COLUMNS, ["region_code", "item", "period"])
+    return ordered(table, MONTHLY_COLUMNS, ["region_code", "item", "period"])
 
 
 def read_annual(source, *, sheet: str | int | None = None, unit: str | None = None,
@@ -279,7 +328,7 @@ def read_annual(source, *, sheet: str | int | None = None, unit: str | None = No
     """
     table = _read_table(source, _ANNUAL, sheet=sheet, unit=unit, encoding=encoding, region=region,
                         region_table=region_table, prefecture=prefecture)
-    return _ordered(table, ANNUAL_COLUMNS, ["region_code", "item", "year"])
+    return ordered(table, ANNUAL_COLUMNS, ["region_code", "item", "year"])
 
 
 def read_regions(source, *, sheet: str | int | None = None, encoding: str | None = None) -> pd.DataFrame:
@@ -294,7 +343,7 @@ def read_regions(source, *, sheet: str | int | None = None, encoding: str | None
     {'region_code': '652328', 'region': '木垒哈萨克自治县', 'parent_code': '652300', 'level': 'county', 'grade': 'orange'}
     """
     table = _read_table(source, _REGIONS, sheet=sheet, encoding=encoding)
-    return _ordered(table, REGION_COLUMNS, ["region_code"])
+    return ordered(table, REGION_COLUMNS, ["region_code"])
 
 
 def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None,
@@ -316,16 +365,7 @@ def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None
     """
     table = _read_table(source, _RISK, sheet=sheet, unit=unit, encoding=encoding, region=region,
                         region_table=region_table, prefecture=prefecture)
-    return _ordered(table, RISK_COLUMNS, ["region_code", "period"])
-
-
-def _ordered(table: pd.DataFrame, columns: list[str], sort: list[str]) -> pd.DataFrame:
-    extra = [c for c in TEXT_COLUMNS if c in table.columns]
-    present = [c for c in columns if c in table.columns]
-    attrs = dict(table.attrs)
-    result = table[present + extra].sort_values(sort, kind="stable").reset_index(drop=True)
-    result.attrs.update(attrs)
-    return result
+    return ordered(table, RISK_COLUMNS, ["region_code", "period"])
 
 
 @dataclass
@@ -378,78 +418,3 @@ def read_workbook(path, *, unit: str | None = None) -> Workbook:
                                        "a sheet named monthly/月度, annual/年度, regions/地区 or risk/风险",
                                        "Rename the sheets, or read one sheet with read_monthly(path, sheet=…).")])
     return Workbook(**found)
-
-
-_KEYS = {"monthly": ["region_code", "period", "item"], "annual": ["region_code", "year", "item"],
-         "regions": ["region_code"], "risk": ["region_code", "period"]}
-
-
-def combine_tables(tables: list[pd.DataFrame], kind: str = "monthly") -> pd.DataFrame:
-    """Canonical tables of one kind read from several files (one file a month, say) as one table.
-
-    A figure present in two files (the same region × period × item) is an error naming both files,
-    never a silent choice between them.
-
-    Examples
-    --------
-    >>> monthly = combine_tables([read_monthly("2023年5月.xlsx"), read_monthly("2023年6月.xlsx")])  # doctest: +SKIP
-    """
-    if kind not in _KEYS:
-        raise ValueError(f"kind must be one of {', '.join(map(repr, _KEYS))}; got {kind!r}")
-    keys = _KEYS[kind]
-    labelled = [t.assign(_file=t.attrs.get("source_file", f"table {k + 1}"), _table=k) for k, t in enumerate(tables)]
-    both = pd.concat(labelled, ignore_index=True)
-    if kind == "monthly":
-        both = _own_rows_over_prior_year_figures(both, keys)
-    repeated = both[both.duplicated(keys, keep=False)]
-    problems = []
-    for key, group in repeated.groupby(keys, sort=False):
-        files = [group.loc[group["_table"] == k, "_file"].iloc[0] for k in group["_table"].unique()]
-        if len(files) > 1:  # (duplicates within one file were reported by its reader)
-            where = " and ".join(files) if len(set(files)) == len(files) else f"{files[0]}, given twice"
-            problems.append(Problem(" + ".join(dict.fromkeys(files)), None, " × ".join(keys),
-                                    " × ".join(map(str, key)), f"each figure in one file only (it is in {where})",
-                                    "Remove it from all files but one."))
-    if kind == "monthly":
-        problems += _falls_between_files(both)
-    if problems:
-        raise FiscalDataError(problems)
-    columns = [c for c in tables[0].columns if c not in TEXT_COLUMNS]
-    combined = _ordered(both.drop(columns=["_file", "_table"]), columns, keys)
-    combined.attrs = {"source_file": ", ".join(str(t.attrs.get("source_file")) for t in tables),
-                      "encoding": ", ".join(sorted({str(t.attrs.get("encoding")) for t in tables})),
-                      "layout": ", ".join(sorted({str(t.attrs.get("layout")) for t in tables}))}
-    return combined
-
-
-def _own_rows_over_prior_year_figures(both: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Last year's own row (last year's file) wins over the row this year's 上年同期 column made of it;
-    a figure that differs (a 可比口径 basis, often) is noted."""
-    derived = both["note"].fillna("").str.startswith(PRIOR_YEAR_NOTE) if "note" in both else pd.Series(False, index=both.index)
-    own = _own_rows(both[derived], both[~derived], keys)
-    matched = own[own["ytd_own"].notna()]
-    differs = both.loc[matched.index[matched["differs"]]].join(matched[["ytd_own", "_file_own"]])
-    if len(differs):
-        lines = "\n".join(f"  - {row['region']} {row['item']} {row['period']}: {row['ytd']:.6g}亿元 as 上年同期 in "
-                          f"{row['_file']}, {row['ytd_own']:.6g}亿元 in {row['_file_own']} (kept)"
-                          for _, row in differs.iterrows())
-        warnings.warn(FiscalDataWarning(f"上年同期 figures that differ from last year's own rows (可比口径?):\n{lines}"),
-                      stacklevel=3)
-    return both.drop(index=matched.index)
-
-
-def _falls_between_files(both: pd.DataFrame) -> list[Problem]:
-    """A flow's YTD that falls from one file's month to a later month in another file (within a file,
-    its reader has checked already)."""
-    flows = both[both["ytd"].notna() & both["item"].map(lambda i: i not in ITEMS or ITEMS[i].kind == "flow")]
-    flows = flows.sort_values(["region_code", "item", "period"])
-    group = flows.groupby([flows["region_code"], flows["item"], flows["period"].dt.year])
-    previous = group[["ytd", "period", "_file", "_table"]].shift()
-    falls = flows[(flows["ytd"] < previous["ytd"] - 1e-9 * previous["ytd"].abs()) & (flows["_table"] != previous["_table"])]
-    return [Problem(f"{previous.at[i, '_file']} + {row['_file']}", None, "ytd",
-                    f"{row['region']} {row['item']}: {validate.as_written(previous.at[i, 'ytd'], row['source_unit'])} at "
-                    f"{previous.at[i, 'period']} ({previous.at[i, '_file']}) falls to "
-                    f"{validate.as_written(row['ytd'], row['source_unit'])} at {row['period']} ({row['_file']})",
-                    "a YTD amount that does not fall within a year",
-                    "Check both files: one of them may hold a single month (当月) instead of year to date, or a revision.")
-            for i, row in falls.iterrows()]

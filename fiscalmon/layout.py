@@ -79,6 +79,7 @@ class Context:
     year: int | None = None
     measure: str | None = None
     lines: list[str] = dataclass_field(default_factory=list)  # the title lines, as written
+    headers: list[str] = dataclass_field(default_factory=list)  # every column's header, as written
 
     def read(self, row: list[object]) -> None:
         for cell in row:
@@ -214,11 +215,27 @@ def _continues(upper: list[object], lower: list[object], lookup, spec: TableSpec
     and at least one name the table knows under a column that is not an id column above."""
     if not any(parse.text_of(c) for c in lower) or any(_is_number(c) for c in lower):
         return False
+    if _spanned(upper, lower, lookup, spec):
+        return True
     for j, cell in enumerate(lower):
         above = read_header_cell(j, upper[j], lookup, spec) if j < len(upper) else None
         if above is not None and above.field in _ID_FIELDS:
             continue
         if parse.text_of(cell) and _recognised(read_header_cell(j, cell, lookup, spec)):
+            return True
+    return False
+
+
+def _spanned(upper: list[object], lower: list[object], lookup, spec: TableSpec) -> bool:
+    """Whether ``lower`` fills the columns a group of ``upper`` spans: text under an empty upper cell that
+    follows a group's name (库款情况 merged over 期末数 | 可动用数), whatever the names below are."""
+    group = None
+    for j, cell in enumerate(lower):
+        above = parse.text_of(upper[j]) if j < len(upper) else None
+        if above:
+            group = read_header_cell(j, upper[j], lookup, spec)
+            group = None if group.field in _ID_FIELDS else group
+        elif group is not None and parse.text_of(cell):
             return True
     return False
 
@@ -248,8 +265,12 @@ def locate_header(grid: Grid, lookup: dict[str, str], spec: TableSpec) -> tuple[
                 return [index - 1, index], context
             return [index], context
         context.read(row)
+    # Show the line that looks most like a header (the most cells of text), so the analyst sees what was found.
+    likely = max(rows[:_HEADER_SCAN_ROWS], key=lambda r: sum(bool(parse.text_of(c)) and not _is_number(c) for c in r),
+                 default=[])
+    found = ", ".join(t for t in (parse.text_of(c) for c in likely) if t)[:300] or None
     raise FiscalDataError([Problem(
-        grid.label, None, None, None,
+        grid.label, None, None, found,
         f"a header row (within the first {_HEADER_SCAN_ROWS} rows) naming {spec.required_hint}",
         "Check that this is the right file or sheet; headers may be English (docs/data-format.md) or Chinese.")])
 
@@ -349,6 +370,7 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
     Returns (cells, layout, the context the title lines give).
     """
     header_rows, columns, context = header_of(grid, spec)
+    context.headers = [c.header for c in columns if c.header]
     frame = _body(grid, header_rows[-1] + 1, columns, out)
 
     fields: dict[str, Column] = {}
@@ -374,6 +396,8 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
                  "These columns were not used; rename them to a canonical name if they hold data.", kind="columns")
     if wide:
         wide = _measures_of(wide, spec, context, out)
+        if not wide:
+            raise out.fail()
         cells = _wide_cells(frame, fields, wide, out)
         layout = "wide-by-" + "-and-".join(sorted(k if k != "month" else "month" for k in on_columns))
         if "month" in on_columns:
@@ -384,7 +408,7 @@ def grid_to_cells(grid: Grid, spec: TableSpec, out: Collector, *, year: int | No
                   f"columns {', '.join(k if k != 'month' else 'period' for k in missing)} (long layout), "
                   f"or one column per {' or per '.join(missing)} (wide layout)",
                   "Add the missing column(s); see docs/data-format.md for the accepted headers and layouts.")
-        raise FiscalDataError(out.problems)
+        raise out.fail()
     else:
         layout = "long"
         cells = _long_cells(frame, fields.values())

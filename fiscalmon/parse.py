@@ -49,8 +49,9 @@ def _refuse_uncalculated(value: object) -> None:
 
 def present(values: pd.Series) -> pd.Series:
     """Whether each cell of a column holds something (not empty, not a 'not reported' mark such as —)."""
-    text = values.astype("string").str.strip()
-    return (values.notna() & ~text.isin(MISSING_MARKS)).fillna(False).astype(bool)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    holds = np.array([not (isinstance(v, str) and v.strip() in MISSING_MARKS) for v in uniques] + [False], dtype=bool)
+    return pd.Series(holds[codes], index=values.index)
 
 
 def text_of(value: object) -> str | None:

@@ -11,6 +11,7 @@ Every match is said in a note; a name that matches nothing, or several regions, 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -107,7 +108,7 @@ class Directory:
         by_name.update({name: tuple(sorted(codes)) for name, codes in official.items()})
         return cls(table, by_name)
 
-    @property
+    @functools.cached_property
     def levels(self) -> dict[str, str]:
         """Region code → level (province, prefecture, county, zone, own)."""
         return dict(zip(self.table["region_code"], self.table["level"])) if "level" in self.table else {}
@@ -116,8 +117,12 @@ class Directory:
         return code in set(self.table["region_code"])
 
     def name(self, code: str) -> str | None:
-        rows = self.table.loc[self.table["region_code"] == code, "region"]
-        return rows.iloc[0] if len(rows) else None
+        return self.names.get(code)
+
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """Region code → official name."""
+        return dict(zip(self.table["region_code"], self.table["region"]))
 
     def codes(self, name: object) -> tuple[str, ...]:
         """The codes a name (official, short or alias; 昌吉州合计 as 昌吉州) may mean."""

@@ -40,13 +40,19 @@ def check(table: pd.DataFrame, kind: str, out, *, unreadable_rows=frozenset(), l
     return table
 
 
-def unit_advice(stated, offset: float) -> str:
-    """What to do about amounts ``10**offset`` times the size they should be under the ``stated`` unit."""
+def unit_advice(stated, offset: float, file: str | None = None) -> str:
+    """What to do about amounts ``10**offset`` times the size they should be under the ``stated`` unit
+    (for one ``file`` among several: the command line's --unit 'FILE=元')."""
     likely = magnitudes.likely_unit(stated, offset)
     if likely is None:
         return "Check the amounts and their unit: a decimal point or a unit may be off."
+    option = f"--unit '{file}={likely}'" if file else f"--unit {likely}"
     return (f"The amounts are probably in {likely}, not {stated}: correct the 单位 line (or the unit column), "
-            f"or read the file with --unit {likely} (unit='{likely}').")
+            f"or read the file with {option} (unit='{likely}').")
+
+
+_LEVEL_WORDS = {"county": "a county", "own": "a 本级 budget", "zone": "a zone", "prefecture": "a prefecture",
+                "province": "a province", None: "any region"}
 
 
 def _sizes(table: pd.DataFrame, kind: str, out, levels: dict) -> set:
@@ -54,31 +60,26 @@ def _sizes(table: pd.DataFrame, kind: str, out, levels: dict) -> set:
     Returns the rows reported."""
     amounts = ["ytd", "budget", "adjusted_budget"] if kind == "monthly" else ["budget", "adjusted_budget", "outturn"]
     over = magnitudes.beyond_ceiling(table, amounts, levels)
-    for _, row in over.head(MAX_SHOWN).iterrows():
+    for _, row in over.iterrows():
         stated = row.get("source_unit")
         offset = magnitudes.offset_to_plausible(row["annual"], row["ceiling"], stated)
         out.error(row["_row"], row["column"], as_written(row[row["column"]], stated),
-                  f"an amount a {magnitudes.level_of(row['region_code'], levels) or 'region'} can have "
+                  f"an amount {_LEVEL_WORDS[magnitudes.level_of(row['region_code'], levels)]} can have "
                   f"(at most about {row['ceiling']:,.0f}亿元 a year; this is {row['annual']:,.0f}亿元)",
-                  unit_advice(stated, offset) + _more_rows(len(over)))
+                  unit_advice(stated, offset))
     reported = set(over["_row"])
     if kind == "monthly":
         odd = magnitudes.row_outliers(table)
         odd = odd[~odd["_row"].isin(reported)]
-        for _, row in odd.head(MAX_SHOWN).iterrows():
+        for _, row in odd.iterrows():
             out.error(row["_row"], "ytd", as_written(row["ytd"], row.get("source_unit")),
                       f"an amount of the size of {row['region']}'s other months ({magnitudes.factor_text(row['offset'])} "
-                      f"them here)", unit_advice(row.get("source_unit"), row["offset"]) + _more_rows(len(odd)))
+                      f"them here)", unit_advice(row.get("source_unit"), row["offset"]))
         reported |= set(odd["_row"])
     return reported
 
 
-#: How many problems of one kind are shown; the rest are counted.
-MAX_SHOWN = 5
 
-
-def _more_rows(count: int) -> str:
-    return f" ({count - MAX_SHOWN} more row(s) like this not shown.)" if count > MAX_SHOWN else ""
 
 
 def _region_ids(table: pd.DataFrame, out) -> pd.DataFrame:

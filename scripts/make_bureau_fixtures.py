@@ -52,7 +52,8 @@ def synthetic_figures(seed: int = 20240705) -> pd.DataFrame:
         budget = None
         for year in YEARS:
             if year > YEARS[0]:
-                budget = round(full * 1.06, -2)  # the year's budget: last year's outturn + 6%, to 100万元
+                # the year's budget: last year's outturn + 6% (+0.5 points a year), to 100万元
+                budget = round(full * (1.06 + 0.005 * (year - YEARS[0])), -2)
                 full = full * (1 + rng.normal(0.05, 0.06))
             shares = PROFILE * rng.uniform(0.9, 1.1, 12)
             months = full * shares / shares.sum()

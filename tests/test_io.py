@@ -424,7 +424,8 @@ def test_monthly_files_one_a_month_combine_and_a_figure_in_two_files_is_an_error
     combined = fiscalmon.combine_tables([fiscalmon.read_monthly(june), fiscalmon.read_monthly(may)])
     assert combined["period"].astype(str).tolist() == ["2023-05", "2023-06"]
     assert combined["ytd"].tolist() == [98.5, 118.91]
-    assert combined.attrs["source_file"] == "6月.csv, 5月.csv"
+    assert combined.attrs["files"] == ["6月.csv", "5月.csv"]
+    assert combined.attrs["source_file"] == "2 files (6月.csv … 5月.csv)"
     again = _month_file(tmp_path, "6月修订.csv", "2023-06", 119.0)
     with pytest.raises(FiscalDataError) as caught:
         fiscalmon.combine_tables([fiscalmon.read_monthly(june), fiscalmon.read_monthly(again)])
@@ -480,6 +481,7 @@ def test_last_years_own_file_wins_over_this_years_prior_year_column(tmp_path):
                     encoding="utf-8")
     tables = [fiscalmon.read_monthly(last), fiscalmon.read_monthly(this)]
     assert tables[1]["note"].iloc[0] == "上年同期 of 2023-06" and tables[1]["note"].isna().iloc[1]
-    with pytest.warns(FiscalDataWarning, match="24亿元 as 上年同期 in 2023年6月.csv, 24.1亿元 in 2022年6月.csv"):
+    with pytest.warns(FiscalDataWarning, match=r"2023年6月.csv, column '上年同期': found '昌吉市 gpb_revenue 2022-06: "
+                                               r"24亿元'; expected last year's own figure \(24.1亿元 in 2022年6月.csv\)"):
         combined = fiscalmon.combine_tables(tables)
     assert combined["ytd"].tolist() == [24.1, 25.1]

@@ -31,7 +31,7 @@ OUTPUT_COLUMNS = ["region_code", "region", "item", "as_of", "ytd", "last_year_ou
                   "required_rest_growth_pct", "method"]
 #: Further columns of the DataFrame: the method asked for (``method`` is the one that produced the row,
 #: which differs after a fall-back), where the interval came from, what was assumed, what happened.
-EXTRA_COLUMNS = ["requested_method", "interval_source", "assumptions", "note"]
+EXTRA_COLUMNS = ["requested_method", "interval_source", "budget_source", "assumptions", "note"]
 #: The order in which a method that cannot run falls back to another.
 FALLBACK_ORDER = ("progress_ratio", "carry_forward", "growth_path")
 MONTHLY_REQUIRED = ("region_code", "region", "period", "item", "ytd", "yoy_pct")
@@ -285,6 +285,7 @@ def _common_columns(view: Panel, t: int, m: int) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         completion = np.where(budget > 0, ytd / budget * 100, np.nan)
     return {"ytd": ytd, "prior": prior, "last_year_outturn": last_outturn(view, t), "budget": budget,
+            "budget_source": view.budget_source[:, t],
             "completion_pct": completion, "time_progress_pct": np.full(view.n, m / 12 * 100),
             "hist_progress_pct": hist}
 
@@ -352,6 +353,7 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
         "time_progress_pct": common["time_progress_pct"], "hist_progress_pct": common["hist_progress_pct"],
         "point": point, **bounds, "p_attain": p_attain, "required_rest_growth_pct": required,
         "method": used, "requested_method": name, "interval_source": source,
+        "budget_source": common["budget_source"],
         "assumptions": assumptions, "note": notes,
     })
     return frame[OUTPUT_COLUMNS + EXTRA_COLUMNS]

@@ -29,8 +29,10 @@ class Panel:
     outturn : ndarray, shape (n_series, n_years)
         Full-year amount: the annual outturn, else the December YTD.
     budget : ndarray, shape (n_series, n_years)
-        The adjusted budget if given, else the budget, else the budget implied by a reported
-        completion rate.
+        The annual table's adjusted budget if given, else its budget, else the 年初预算 the monthly
+        table prints, else the budget implied by the earliest printed completion rate of the year.
+    budget_source : ndarray of str, shape (n_series, n_years)
+        Which of those each budget is (:data:`BUDGET_SOURCES`), '' where there is none.
     """
 
     keys: pd.DataFrame
@@ -39,6 +41,7 @@ class Panel:
     yoy: np.ndarray
     outturn: np.ndarray
     budget: np.ndarray
+    budget_source: np.ndarray
 
     @property
     def n(self) -> int:
@@ -60,15 +63,16 @@ class Panel:
         yoy[:, t + 1:, :] = np.nan
         outturn = self.outturn.copy()
         outturn[:, t:] = np.nan
-        budget = self.budget.copy()
+        budget, source = self.budget.copy(), self.budget_source.copy()
         budget[:, t + 1:] = np.nan
-        return replace(self, ytd=ytd, yoy=yoy, outturn=outturn, budget=budget)
+        source[:, t + 1:] = ""
+        return replace(self, ytd=ytd, yoy=yoy, outturn=outturn, budget=budget, budget_source=source)
 
     def subset(self, rows) -> "Panel":
         """The panel restricted to some series (a boolean mask or integer positions)."""
         rows = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows)
         return replace(self, keys=self.keys.iloc[rows].reset_index(drop=True), ytd=self.ytd[rows], yoy=self.yoy[rows],
-                       outturn=self.outturn[rows], budget=self.budget[rows])
+                       outturn=self.outturn[rows], budget=self.budget[rows], budget_source=self.budget_source[rows])
 
 
 def build_panel(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, items=None,
@@ -118,18 +122,32 @@ def build_panel(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, it
 
     outturn = ytd[:, :, 11].copy()
     budget = np.full(shape[:2], np.nan)
+    source = np.full(shape[:2], "", dtype=object)
     if annual is not None:
-        _fill_annual(annual, series_of, first_year, len(years), outturn, budget)
-    if "completion_pct" in rows:
-        rated = rows["completion_pct"].to_numpy(dtype=float)
-        ok = np.isfinite(rated) & (rated > 0) & np.isfinite(rows["ytd"].to_numpy(dtype=float))
-        implied = rows["ytd"].to_numpy(dtype=float)[ok] / (rated[ok] / 100)
-        slots = (position[ok], year_pos[ok])
-        budget[slots] = np.where(np.isnan(budget[slots]), implied, budget[slots])
-    return Panel(keys, years, ytd, yoy, outturn, budget)
+        _fill_annual(annual, series_of, first_year, len(years), outturn, budget, source)
+    # What the monthly table says, as of the year's first month that says it (no look-ahead in a backtest):
+    # its 年初预算 column, else the budget its printed completion rate implies (rounded: said so).
+    dated = rows.assign(_pos=position, _year=year_pos).sort_values("period", kind="stable")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        implied = dated["ytd"] / (dated["completion_pct"] / 100)
+    for values, label in ((dated["budget"] if "budget" in dated else None, "monthly_budget"),
+                          (implied.where(dated["completion_pct"] > 0), "implied_by_completion")):
+        if values is None:
+            continue
+        first = dated.assign(_value=values).dropna(subset=["_value"]).drop_duplicates(["_pos", "_year"])
+        slots = (first["_pos"].to_numpy(dtype=int), first["_year"].to_numpy(dtype=int))
+        empty = np.isnan(budget[slots])
+        budget[slots] = np.where(empty, first["_value"].to_numpy(dtype=float), budget[slots])
+        source[slots] = np.where(empty, label, source[slots])
+    return Panel(keys, years, ytd, yoy, outturn, budget, source)
 
 
-def _fill_annual(annual, series_of, first_year, n_years, outturn, budget) -> None:
+#: Where a panel's budget comes from, in the order they are preferred.
+BUDGET_SOURCES = {"adjusted_budget": "年度表调整预算", "budget": "年度表年初预算", "monthly_budget": "月报年初预算",
+                  "implied_by_completion": "由月报完成预算%反推"}
+
+
+def _fill_annual(annual, series_of, first_year, n_years, outturn, budget, source) -> None:
     wanted = annual[annual["year"].between(first_year, first_year + n_years - 1).fillna(False)]
     index = pd.MultiIndex.from_frame(wanted[["region_code", "item"]])
     position = series_of.reindex(index).to_numpy()
@@ -140,5 +158,7 @@ def _fill_annual(annual, series_of, first_year, n_years, outturn, budget) -> Non
     has = np.isfinite(reported)
     outturn[position[has], year_pos[has]] = reported[has]  # the annual outturn wins over December YTD
     target = wanted["adjusted_budget"].combine_first(wanted["budget"]).to_numpy(dtype=float)
+    label = np.where(wanted["adjusted_budget"].notna(), "adjusted_budget", "budget")
     has = np.isfinite(target)
     budget[position[has], year_pos[has]] = target[has]
+    source[position[has], year_pos[has]] = label[has]

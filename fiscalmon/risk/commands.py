@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import FiscalDataError, Problem
+from ..cliread import add_reading_arguments, read_files
 from ..io import read_risk
 from ..textout import add_encoding_argument, emit, render_table
 from .assess import assess
@@ -39,15 +40,15 @@ def add_commands(subparsers) -> None:
         "flags", help="risk flags of every county for one month, red-level counties first",
         description="Grade every county's 三保, debt, treasury cash and temporary-advance indicators for one "
                     "month against the thresholds in force, with a Chinese message quoting the numbers.")
-    flags.add_argument("risk_table", help="county risk table: .csv (UTF-8/GBK) or .xlsx (docs/data-format.md, Risk)")
+    flags.add_argument("risk_table", nargs="+",
+                       help="county risk table(s): .csv (UTF-8/GBK) or .xlsx (docs/data-format.md, Risk); several "
+                            "files (a file a month) are read as one table")
     flags.add_argument("--month", required=True, help="month to assess, YYYY-MM")
     flags.add_argument("--thresholds", help="a province's thresholds TOML file, over the shipped defaults")
     flags.add_argument("--table", choices=_TABLES,
                        help="print only this table (default: a report of all four; with --format csv, flags)")
     flags.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first, unless another sheet holds this table)")
-    flags.add_argument("--unit", help="unit of the amounts if the file does not say (元/万元/亿元)")
-    flags.add_argument("--file-region", metavar="'CODE NAME'",
-                       help="the region of a one-region table without a region column, e.g. '652300 昌吉州'")
+    add_reading_arguments(flags)
     flags.add_argument("--format", choices=("table", "csv"), default="table")
     flags.add_argument("-o", "--output", help="write to this file instead of the screen")
     add_encoding_argument(flags)
@@ -73,10 +74,10 @@ def _month(text: str, label: str, column: str) -> pd.Period:
 
 
 def cmd_flags(args) -> None:
-    label = Path(args.risk_table).name
+    label = ", ".join(Path(p).name for p in args.risk_table)
     month = _month(args.month, "--month", "--month")
     thresholds = load_thresholds(args.thresholds)
-    table = read_risk(args.risk_table, sheet=args.sheet, unit=args.unit, region=args.file_region)
+    table = read_files(read_risk, args.risk_table, args, "risk", sheet=args.sheet)
     months = table["period"].dropna()
     if not (months == month).any():
         span = f"{months.min()} … {months.max()}" if len(months) else "no months"
