@@ -167,7 +167,8 @@ def test_a_named_pipe_is_written_through_not_replaced(tmp_path):
     pipe = tmp_path / "out.csv"
     os.mkfifo(pipe)
     received = []
-    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    # a daemon: if the pipe were replaced, the reader would wait for a writer forever
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
     reader.start()
     fiscalmon.write_table(pd.DataFrame({"region": ["昌吉州"], "ytd": [1.5]}), pipe)
     reader.join(timeout=30)
@@ -194,17 +195,18 @@ def test_a_character_device_is_written_through_not_replaced(char_device):
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
 
 
-def test_dev_stdout_reaches_a_pipe_and_a_redirected_file(tmp_path):
+def test_dev_stdout_reaches_a_pipe_and_a_file_the_shell_appends_to(tmp_path):
     piped = subprocess.run([sys.executable, "-m", "fiscalmon.cli", "items", "-o", "/dev/stdout"],
                            capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert piped.returncode == 0, piped.stderr
     assert "gpb_revenue" in piped.stdout
-    redirected = tmp_path / "items.txt"
-    with open(redirected, "w") as stdout:
+    redirected = tmp_path / "log.txt"
+    redirected.write_text("earlier\n")
+    with open(redirected, "a") as stdout:  # fiscalmon items -o /dev/stdout >> log.txt
         result = subprocess.run([sys.executable, "-m", "fiscalmon.cli", "items", "-o", "/dev/stdout"],
                                 stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "gpb_revenue" in redirected.read_text(encoding="utf-8")
+    assert redirected.read_text(encoding="utf-8") == "earlier\n" + piped.stdout
 
 
 def test_a_symlink_is_followed_and_kept(tmp_path):
@@ -284,7 +286,7 @@ def test_stale_temporary_files_of_dead_writers_are_removed(tmp_path):
 
 def test_a_killed_write_leaves_a_temporary_file_the_next_write_removes(tmp_path):
     path = tmp_path / "out.csv"
-    script = ("import sys, time; from pathlib import Path; from fiscalmon.writers import atomic_write\n"
+    script = ("import time; from pathlib import Path; from fiscalmon.writers import atomic_write\n"
               "def write(tmp):\n    Path(tmp).write_text('half'); print('writing', flush=True); time.sleep(60)\n"
               f"atomic_write({str(path)!r}, write)\n")
     child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
