@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning
+from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning, OutputError
 from .cliread import add_reading_arguments, print_notes, read_files
 from .io import read_annual, read_monthly
 from .joins import join_tables
@@ -273,8 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         except FiscalDataError as exc:
             print(f"fiscalmon: the input has problems; nothing was written.\n{exc}", file=sys.stderr)
             return EXIT_DATA_ERROR
-        except (FileNotFoundError, IsADirectoryError, PermissionError, ValueError) as exc:
-            # a missing file, or an argument the data cannot answer (a month or region not in it)
+        except (FileNotFoundError, IsADirectoryError, PermissionError, OutputError, ValueError) as exc:
+            # a missing file, an output that cannot be written, or an argument the data cannot answer
+            # (a month or region not in it)
             print(f"fiscalmon: {exc}", file=sys.stderr)
             return EXIT_DATA_ERROR
         except Exception as exc:  # noqa: BLE001 - the command line shows a message, not a traceback

@@ -1,4 +1,4 @@
-"""Errors and warnings about input data.
+"""Errors and warnings about input data, and the error for an output that cannot be written.
 
 A reader never stops at the first bad cell: it collects every :class:`Problem` it finds and raises
 one :class:`FiscalDataError` listing them all, so an analyst can fix a file in one pass.
@@ -159,3 +159,23 @@ def note_warnings(notes: list[Problem], label: str) -> list[FiscalDataWarning]:
 
 class ForecastWarning(UserWarning):
     """A projection made in a simpler way than asked (a model fell back to a bureau method)."""
+
+
+class OutputError(OSError):
+    """An output file that could not be written (the command line exits with status 2).
+
+    Not a ``ValueError``: the input is fine, the place to write it is not (a directory, a read-only
+    directory, a full disk). The message is ``无法写入 PATH：REASON``.
+
+    Attributes
+    ----------
+    path : str
+        The output path as given.
+    reason : str
+        Why, Chinese first with the system's English words in brackets, e.g. ``磁盘已满 (No space left on device)``.
+    """
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"无法写入 {path}：{reason}")
+        self.path = str(path)
+        self.reason = reason

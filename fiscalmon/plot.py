@@ -55,8 +55,10 @@ def chinese():
     ...     plt.title("一般公共预算收入")
     """
     # The family is named outright (not "sans-serif"): text keeps it when drawn after the context ends.
+    # Region names come from input cells: text is drawn as written, never as mathtext ($…$) or LaTeX.
+    # Each Text reads text.parse_math when it is made, so the figures made here keep it when drawn later.
     with plt.rc_context({"font.family": [cjk_font(), "DejaVu Sans"], "axes.unicode_minus": False,
-                         "figure.dpi": 100}):
+                         "figure.dpi": 100, "text.parse_math": False, "text.usetex": False}):
         yield
 
 

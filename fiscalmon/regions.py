@@ -230,6 +230,7 @@ def resolve(table: pd.DataFrame, directory: Directory, out: Collector, *, prefec
     if total.any() or own.any():
         _area_rows(table, total, own, directory, out, prefecture=prefecture, title_lines=title_lines)
     known = table["region_code"].isin(set(directory.table["region_code"]))
+    _other_names_of_known_codes(table, known, directory, out)
     table.loc[known, "region"] = table.loc[known, "region_code"].map(directory.name)
     if "parent_code" in table:
         missing = table["parent_code"].isna() & table["region_code"].notna()
@@ -295,6 +296,19 @@ def _codes_beside_names(table: pd.DataFrame, directory: Directory, out: Collecto
         out.warn(fixed[0][0], "region_code", fixed[0][1], "codes the regions table knows",
                  f"{len(fixed)} code(s) not in the regions table replaced by the code of the name beside them: "
                  f"{'; '.join(f for _, f in fixed[:6])}. Correct the codes in the file if this is wrong.", kind="regions")
+
+
+def _other_names_of_known_codes(table: pd.DataFrame, known: pd.Series, directory: Directory, out: Collector) -> None:
+    """A known code written with a name the directory does not give it: the official name is shown (said)."""
+    pairs = table.loc[known & table["region"].notna(), ["region_code", "region"]].drop_duplicates()
+    other = [(c, n) for c, n in pairs.itertuples(index=False)
+             if c not in directory.codes(n) and normalise(n) not in TOTAL_NAMES | OWN_NAMES]
+    if other:
+        shown = "; ".join(f"{c} '{n}' → {directory.name(c)}" for c, n in other[:6])
+        out.warn(None, "region", other[0][1], "the regions table's name for each code",
+                 f"{len(other)} name(s) differ from the regions table's name for their code and are shown by the "
+                 f"official name: {shown}{' …' if len(other) > 6 else ''}. Check the codes if a name is right.",
+                 kind="regions")
 
 
 def _area_rows(table, total, own, directory: Directory, out: Collector, *, prefecture, title_lines) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .writers import atomic_write
+from .writers import atomic_write, neutralise_csv_text
 
 
 #: Encodings a command may write its file in: UTF-8 (the default, for other tools), UTF-8 with a BOM
@@ -40,13 +40,17 @@ def add_encoding_argument(parser) -> None:
 
 
 def render_table(table: pd.DataFrame, fmt: str, *, decimals: int = 2) -> str:
-    """A table as CSV (``fmt='csv'``, full precision) or as aligned text for the screen (Chinese-aware)."""
+    """A table as CSV (``fmt='csv'``, full precision) or as aligned text for the screen (Chinese-aware).
+
+    In CSV, text a spreadsheet would evaluate (``=…``, ``+…``, ``-…``, ``@…``) gets a leading ``'``,
+    on the screen as in a file: the same CSV may be redirected into a file that Excel opens.
+    """
     table = table.copy()
     for name in table.columns:
         if isinstance(table[name].dtype, pd.PeriodDtype):
             table[name] = table[name].astype(str)
     if fmt == "csv":
-        return table.to_csv(index=False, float_format="%.8g")
+        return neutralise_csv_text(table).to_csv(index=False, float_format="%.8g")
     if table.empty:
         return "(none)\n"
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,

@@ -1,6 +1,6 @@
 """The report as an Excel workbook: one sheet per section, real numbers, units in the headers,
 frozen header rows, and risk levels coloured by conditional formatting (so they stay coloured when
-an analyst edits a level)."""
+an analyst edits a level). Text, a region name included, is stored as text, never as a formula."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import plot
-from ..writers import atomic_write
+from ..writers import atomic_write, excel_text, store_text_as_text
 from . import sections
 from .build import MonthlyReport, projection_table
 
@@ -29,6 +29,8 @@ def _cell_value(value):
         return int(value)
     if isinstance(value, np.bool_):
         return bool(value)
+    if isinstance(value, str):
+        return excel_text(value)
     return value
 
 
@@ -67,6 +69,7 @@ def _sheet(book: Workbook, title: str, table: pd.DataFrame, level_columns=()) ->
                     operator="equal", formula=[f'"{plot.LEVEL_ZH[level]}"'],
                     fill=PatternFill("solid", fgColor=colour.lstrip("#"), bgColor=colour.lstrip("#"))))
     sheet.freeze_panes = "C2" if len(table.columns) > 2 else "A2"
+    store_text_as_text(sheet)
 
 
 def write_excel(report: MonthlyReport, path) -> Path:
@@ -74,7 +77,8 @@ def write_excel(report: MonthlyReport, path) -> Path:
     summary = book.active
     summary.title = "摘要"
     for line in sections.summary_lines(report):
-        summary.append(line)
+        summary.append([_cell_value(v) for v in line])
+    store_text_as_text(summary)
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 16
     summary.freeze_panes = "A2"
