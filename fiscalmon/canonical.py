@@ -154,10 +154,12 @@ def canonical_table(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, uni
         unknown = sorted({pair[0] for pair in items if pair and not pair[1]})
         if unknown:
             out.warn(None, cells["_hdr_item"].iloc[0], ", ".join(unknown), "item keys or names from fiscalmon.schema.ITEMS",
-                     "These items are kept as written; rename them if they are one of the registry's items.")
+                     "These items are kept as written; rename them if they are one of the registry's items.", kind="items")
     if spec.name == "regions":
         table["parent_code"] = column("parent_code", parse.parse_code)
         table["level"] = column("level", parse.parse_level)
+        if "aliases" in cells:  # other names of the region (木垒县), separated by 、 or ,
+            table["aliases"] = column("aliases", parse.clean_text)
     if spec.name in ("regions", "risk"):
         table["grade"] = column("grade", parse.parse_grade)
     if spec.name == "risk":

@@ -50,24 +50,40 @@ def _decode_csv(path: Path, encoding: str | None) -> tuple[str, str]:
         if codec == "gb18030" and not _plausibly_chinese(text):
             continue
         return text, name
+    western = " It reads as Western European text (Latin-1): pass encoding='latin-1' if that is right." \
+        if _plausibly_western(data) else ""
     raise FiscalDataError([Problem(
         label, None, None, None,
         "text in UTF-8, GBK/GB18030 or UTF-16",
         "The bytes are neither valid UTF-8 nor readable Chinese in GBK. Open the file in Excel or a "
-        "text editor and save it as 'CSV UTF-8', or pass encoding= if you know it.")])
+        f"text editor and save it as 'CSV UTF-8', or pass encoding= if you know it.{western}")])
+
+
+def _plausibly_western(data: bytes) -> bool:
+    """Whether bytes read as Windows-1252 give letters (é, ü, ñ …) rather than symbols."""
+    text = data.decode("cp1252", errors="replace")
+    high = [ch for ch in text if ord(ch) > 127]
+    return bool(high) and sum(ch.isalpha() for ch in high) / len(high) >= 0.9
 
 
 def _plausibly_chinese(text: str) -> bool:
-    """Whether text decoded as GB18030 reads as Chinese rather than as mojibake of another encoding."""
+    """Whether text decoded as GB18030 reads as Chinese rather than as mojibake of another encoding.
+
+    Bureau text is written in the characters of GB2312 (the 6,763 common ones) and full-width
+    punctuation; a Latin-1 or Windows-1252 file decoded as GBK turns each accented letter and the
+    letter after it into a rare character outside GB2312 (``Zürich`` → ``Z黵ich``).
+    """
     non_ascii = [ch for ch in text if ord(ch) > 127]
     if not non_ascii:
         return True
-    usual = sum(
-        1 for ch in non_ascii
-        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-        or "\u2010" <= ch <= "\u206f"
-    )
-    return usual / len(non_ascii) >= 0.95
+    usual = 0
+    for ch in non_ascii:
+        try:
+            ch.encode("gb2312")
+            usual += 1
+        except UnicodeEncodeError:
+            usual += "\u2010" <= ch <= "\u206f" or "\uff00" <= ch <= "\uffef"
+    return usual / len(non_ascii) >= 0.9
 
 
 #: What one file may expand to: bureau tables are thousands of rows, not millions of cells.

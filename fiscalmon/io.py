@@ -51,7 +51,7 @@ MONTHLY_COLUMNS = ["region_code", "region", "period", "item", "ytd", "yoy_pct", 
                    "completion_pct", "yoy_pct_min", "budget", "adjusted_budget", "unit", "source_unit"]
 ANNUAL_COLUMNS = ["region_code", "region", "year", "item", "budget", "adjusted_budget", "outturn",
                   "unit", "source_unit"]
-REGION_COLUMNS = ["region_code", "region", "parent_code", "level", "grade"]
+REGION_COLUMNS = ["region_code", "region", "parent_code", "level", "grade", "aliases"]
 RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK_AMOUNTS, "unit",
                 "source_unit"]
 
@@ -219,7 +219,7 @@ def _prior_year_rows(table: pd.DataFrame, cells: pd.DataFrame, out: Collector) -
         out.warn(derived.at[index, "_row"], header, validate.as_written(derived.at[index, "ytd"], derived.at[index, "source_unit"]),
                  f"the same as last year's own row for {derived.at[index, 'period']} "
                  f"({validate.as_written(reported[index], derived.at[index, 'source_unit'])})",
-                 "Kept last year's own row; 上年同期 is often on a comparable basis (可比口径).")
+                 "Kept last year's own row; 上年同期 is often on a comparable basis (可比口径).", kind="comparable")
     return pd.concat([table, derived[reported.isna()]], ignore_index=True).drop(columns="ytd_prior")
 
 
@@ -260,8 +260,8 @@ def read_monthly(source, *, sheet: str | int | None = None, unit: str | None = N
         Worksheet of an Excel file (default: the first, unless another sheet's header names more of
         this table's columns: then that one, with a warning).
     unit : {'元', '万元', '亿元'}, optional
-        Unit of the amounts when the file does not state it. A file that states a different unit is
-        an error, not overridden.
+        Unit of the amounts when the file does not state it, or states it wrongly (amounts in 元
+        under 单位：万元): it wins over what the file says, with a note quoting that.
     year : int, optional
         Year for periods written without one (``1-6月``).
     encoding : str, optional

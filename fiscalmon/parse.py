@@ -55,9 +55,20 @@ def present(values: pd.Series) -> pd.Series:
 
 
 def text_of(value: object) -> str | None:
-    """:func:`clean_text` for finding a table's layout: a formula with no saved value reads as empty there
-    (the cell parsers refuse it where it holds a figure)."""
-    return None if isinstance(value, UncalculatedFormula) else clean_text(value)
+    """:func:`clean_text` for finding a table's layout: a formula with no saved value reads as empty there,
+    and control characters as spaces (the cell parsers refuse both where the cell is read)."""
+    if isinstance(value, UncalculatedFormula):
+        return None
+    try:
+        return clean_text(value)
+    except CellError:
+        return clean_text(_CONTROL.sub(" ", str(value)))
+
+
+#: Characters no figure or name holds: C0 and C1 controls (tab, line feeds and carriage returns inside a
+#: cell, as Alt+Enter makes them, are read as spaces instead).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
 
 
 def clean_text(value: object) -> str | None:
@@ -77,7 +88,13 @@ def clean_text(value: object) -> str | None:
     elif isinstance(value, (float, np.floating)):
         text = str(int(value)) if float(value).is_integer() else repr(float(value))
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = unicodedata.normalize("NFKC", str(value))
+        control = _CONTROL.search(text)
+        if control:
+            raise CellError(f"text without control characters (found U+{ord(control.group()):04X})",
+                            "Remove the invisible character from the cell (copying from a web page or another "
+                            "system often brings one along).")
+        text = _LINE_BREAKS.sub(" ", text).strip()
     return None if text in MISSING_MARKS else text
 
 

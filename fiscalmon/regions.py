@@ -339,6 +339,7 @@ def _area_rows(table, total, own, directory: Directory, out: Collector, *, prefe
     said = ([f"{table.loc[total, '_row'].nunique()} 合计 row(s) as {area} {directory.name(area) or area}"]
             if total.any() else []) + \
         ([f"{table.loc[own, '_row'].nunique()} 本级 row(s) as {area}-bj {own_name}"] if own.any() else [])
-    out.warn(None, "region", None, "codes for the total and 本级 rows",
-             f"Read {' and '.join(said)}, the area taken from {basis}. Pass prefecture= (--prefecture) if that is "
-             "wrong.", kind="regions")
+    if basis != "prefecture=":  # (the analyst said it: nothing to note)
+        out.warn(None, "region", None, "codes for the total and 本级 rows",
+                 f"Read {' and '.join(said)}, the area taken from {basis}. Pass prefecture= (--prefecture) if that "
+                 "is wrong.", kind="regions")

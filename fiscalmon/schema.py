@@ -179,6 +179,7 @@ REGION_ALIASES: dict[str, tuple[str, ...]] = {
     "parent_code": ("上级编码", "上级地区编码", "上级代码", "上级区划代码", "parent"),
     "level": ("级次", "层级", "级别", "行政级别"),
     "grade": ("风险等级", "等级", "财政运行等级", "运行等级"),
+    "aliases": ("别名", "简称", "其他名称"),
     **_TEXT_ALIASES,
 }
 

@@ -31,7 +31,7 @@ def check(table: pd.DataFrame, kind: str, out, *, unreadable_rows=frozenset(), l
     not reported a second time. ``levels`` (region code → level) sets how large a region's amounts
     can plausibly be.
     """
-    table = _region_ids(table, out)
+    table = _region_ids(table, out, unreadable_rows)
     checks = {"monthly": _monthly, "annual": _annual, "regions": _regions, "risk": _risk}[kind]
     if kind in ("monthly", "annual"):
         checks(table, out, unreadable_rows, levels or {})
@@ -82,12 +82,13 @@ def _sizes(table: pd.DataFrame, kind: str, out, levels: dict) -> set:
 
 
 
-def _region_ids(table: pd.DataFrame, out) -> pd.DataFrame:
+def _region_ids(table: pd.DataFrame, out, unreadable_rows=frozenset()) -> pd.DataFrame:
     """Every row needs a code or a name (names were matched to codes by :func:`fiscalmon.regions.resolve`);
     a row with a code only shows its code as its name."""
     if "region_code" not in table:
         return table
-    for row in table.loc[table["region_code"].isna() & table["region"].isna(), "_row"]:
+    unnamed = table["region_code"].isna() & table["region"].isna() & ~table["_row"].isin(unreadable_rows)
+    for row in table.loc[unnamed, "_row"]:
         out.error(row, "region_code/region", None, "a region code or name", "Fill in the region of this row.")
     code_only = table["region_code"].notna() & table["region"].isna()
     table.loc[code_only, "region"] = table.loc[code_only, "region_code"]
@@ -179,7 +180,7 @@ def _ytd_falls(table: pd.DataFrame, out, skip=frozenset()) -> None:
                 f"falls to {as_written(row['ytd'], unit)} at {row['period']}")
         if isinstance(revision[index], str) and revision[index]:
             out.warn(row["_row"], "ytd", said, "a YTD amount that does not fall within a year",
-                     f"Accepted as an explicit revision: {revision[index]}")
+                     f"Accepted as an explicit revision: {revision[index]}", kind="revisions")
         else:
             out.error(row["_row"], "ytd", said, "a YTD amount that does not fall within a year",
                       "If this is a refund (退库) or a revision, explain it in a 'revision' (修订) column on this "
@@ -187,18 +188,18 @@ def _ytd_falls(table: pd.DataFrame, out, skip=frozenset()) -> None:
     negative = flows[flows["ytd"] < 0]
     for _, row in negative.iterrows():
         out.warn(row["_row"], "ytd", as_written(row["ytd"], row.get("source_unit")), "a YTD amount of zero or more",
-                 "A negative year-to-date amount is unusual; check it.")
+                 "A negative year-to-date amount is unusual; check it.", kind="values")
 
 
 def _completion_mixups(table: pd.DataFrame, out) -> None:
     rates = table[["_row", "completion_pct"]].dropna()
     for row, value in rates[rates["completion_pct"] > COMPLETION_MIXUP_PCT].itertuples(index=False):
         out.warn(row, "completion_pct", value, f"a completion rate in percent, at most about {COMPLETION_MIXUP_PCT:g}",
-                 "This looks like a percent/fraction or unit mix-up (45.64% typed as 4564?); check it.")
+                 "This looks like a percent/fraction or unit mix-up (45.64% typed as 4564?); check it.", kind="values")
     if len(rates) >= 3 and (rates["completion_pct"] <= 1).all() and (rates["completion_pct"] > 0).any():
         out.warn(None, "completion_pct", f"{rates['completion_pct'].max():g} at most",
                  "completion rates in percent (45.64), not fractions (0.4564)",
-                 "Every completion rate is at most 1: multiply by 100 if they are fractions.")
+                 "Every completion rate is at most 1: multiply by 100 if they are fractions.", kind="values")
 
 
 def _growth_mismatch(table: pd.DataFrame, out) -> None:
@@ -214,7 +215,7 @@ def _growth_mismatch(table: pd.DataFrame, out) -> None:
     for (_, row), value in zip(off.iterrows(), computed[off.index]):
         out.warn(row["_row"], "yoy_pct", row["yoy_pct"],
                  f"growth close to {value:.2f}%, computed from this year's and last year's YTD",
-                 "The reported growth may be on a comparable basis (可比口径); keep it if so, else check it.")
+                 "The reported growth may be on a comparable basis (可比口径); keep it if so, else check it.", kind="comparable")
 
 
 def _annual(table: pd.DataFrame, out, unreadable_rows, levels) -> None:
@@ -230,7 +231,7 @@ def _annual(table: pd.DataFrame, out, unreadable_rows, levels) -> None:
         for _, row in table[(ratio < low) | (ratio > high)].iterrows():
             out.warn(row["_row"], name, as_written(row[name], row.get("source_unit")),
                      f"{name} within {low:g}–{high:g}× the budget",
-                     "So large a gap usually means the two were entered in different units; check it.")
+                     "So large a gap usually means the two were entered in different units; check it.", kind="units")
     _duplicates(table, ["region_code", "year", "item"], out)
     _sizes(table, "annual", out, levels)
 
@@ -244,7 +245,7 @@ def _regions(table: pd.DataFrame, out, unreadable_rows) -> None:
     orphan = table["parent_code"].notna() & ~table["parent_code"].isin(known)
     for row, value in table.loc[orphan, ["_row", "parent_code"]].itertuples(index=False):
         out.warn(row, "parent_code", value, "a parent listed in the same table",
-                 "Totals by parent will not include this region's parent; add the parent row if you need them.")
+                 "Totals by parent will not include this region's parent; add the parent row if you need them.", kind="regions")
 
 
 def _risk(table: pd.DataFrame, out, unreadable_rows) -> None:
