@@ -118,9 +118,11 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
 def _read_grid(grid, spec: TableSpec, out: Collector, *, unit, year, region, region_table, prefecture):
     cells, layout, context = grid_to_cells(grid, spec, out, year=year, region=region)
     _something_usable(cells, context.headers, spec, out)
+    directory = region_directory(region_table) if spec.name != "regions" else None
+    if directory is not None and "region_code" not in cells and "region" not in cells:
+        _region_from_title(cells, context, directory, out)
     table = canonical_table(cells, spec, out, unit_above=context.unit, unit_arg=unit, year=year)
     unreadable = {p.row for p in out.problems}
-    directory = region_directory(region_table) if spec.name != "regions" else None
     if "region_code" in table and directory is not None:
         table = regions.resolve(table, directory, out, prefecture=prefecture, title_lines=context.lines)
     if "ytd_prior" in table:
@@ -137,6 +139,18 @@ def _read_grid(grid, spec: TableSpec, out: Collector, *, unit, year, region, reg
     if out.problems:
         raise out.fail()
     return table, layout
+
+
+def _region_from_title(cells: pd.DataFrame, context, directory: regions.Directory, out: Collector) -> None:
+    """A one-region table without a region column: the region its title names (木垒县2024年…), noted."""
+    code = directory.region_in(context.lines)
+    if code is None:
+        return
+    line = next(l for l in context.lines if directory.region_in([l]) == code)
+    cells["region_code"], cells["_hdr_region_code"] = code, line
+    out.warn(None, None, line, "a region column (地区)",
+             f"The table has none: every row is read as {code} {directory.name(code)}, the region its title names. "
+             "Pass region= (--file-region) if that is wrong.", kind="regions")
 
 
 def _something_usable(cells: pd.DataFrame, headers: list[str], spec: TableSpec, out: Collector) -> None:

@@ -134,6 +134,8 @@ def read_header_cell(index: int, cell: object, lookup: dict[str, str], spec: Tab
     raw_bare, unit, _percent = parse.split_header(cell)
     bare = parse.bare_name(raw_bare)
     column = Column(index, text, lookup.get(bare) or lookup.get(raw_bare), unit)
+    if _percent and column.field == "yoy_change":  # 增减% is the growth rate, 增减 the amount
+        column = replace(column, field="yoy_pct")
     if column.field is not None or not bare:
         return column
     if bare in _ROW_NUMBERS:

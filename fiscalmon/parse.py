@@ -193,6 +193,8 @@ def parse_month_spec(value: object) -> tuple[int | None, int]:
                         "A number such as 2023.1 is ambiguous (2023.10 typed as a number loses its 0); "
                         "format the column as text and write 2023-10.")
     text = clean_text(value)
+    if re.fullmatch(r"\d{1,2}", text):  # a bare month number beside a 年度 column
+        return None, _check_month(int(text))
     match = _YEAR_MONTH.match(text) or _YEAR_MONTH.match(text.replace(" ", ""))
     if match:
         return _year_month(match)

@@ -141,6 +141,18 @@ class Directory:
             return rows.iloc[0]
         return parent_from_code(code)
 
+    def region_in(self, lines: list[str]) -> str | None:
+        """The region a one-region table's title names (木垒县2024年1-6月财政收支情况表): the longest name
+        of the directory in the title lines, if it means one region and no other name as long is there."""
+        text = normalise("".join(lines))
+        found = [(len(name), codes[0]) for name, codes in self.by_name.items()
+                 if len(codes) == 1 and len(name) >= 2 and name in text]
+        if not found:
+            return None
+        longest = max(length for length, _ in found)
+        codes = {code for length, code in found if length == longest}
+        return codes.pop() if len(codes) == 1 else None
+
     def named_in(self, lines: list[str]) -> str | None:
         """The one prefecture or province a table's title lines name (昌吉州2024年各县市…), else None."""
         text = normalise("".join(lines))

@@ -400,3 +400,51 @@ def test_a_wrong_unit_among_the_files_stops_the_command_with_its_advice(cli, tmp
     fixed = cli("summary", *map(str, files), str(wrong), "--unit", f"{wrong.name}=元", "--format", "csv")
     assert fixed.returncode == 0, fixed.stderr
     assert "units of amounts, 1" in fixed.stderr
+
+
+# ---- other shapes the same bureaus use ----------------------------------------------------------------
+
+def test_measures_over_items_with_codes_for_some_rows_and_the_total_last(tmp_path):
+    """伊犁州's 情况表: 本年累计 / 同比增长% over the items, codes on some rows only, 合计 at the bottom."""
+    path = tmp_path / "yili.csv"
+    path.write_bytes("伊犁州2024年1-5月各县市一般公共预算收入情况表,,,,,,单位：万元\n"
+                     "地区编码,县市,本年累计,,,同比增长%,\n,,一般公共预算收入,税收收入,非税收入,一般公共预算收入,税收收入\n"
+                     '654002,伊宁市,"120,500.3","90,100.2","30,400.1",5.2,3.1\n'
+                     ',奎屯市,"80,200.0","60,000.0","20,200.0",-2.1,-4.0\n'
+                     ',察布查尔县,"25,000","18,000","7,000",2.0,1.0\n'
+                     ',合计,"225,700.3","168,100.2","57,600.1",4.0,2.0\n说明：本表为快报数。\n'.encode("gbk"))
+    table = quietly(fiscalmon.read_monthly, path)
+    gpb = table[table["item"] == "gpb_revenue"].set_index("region_code")
+    assert gpb["ytd"].to_dict() == {"654000": 22.57003, "654002": 12.05003, "654003": 8.02, "654022": 2.5}
+    assert gpb["yoy_pct"].to_dict() == {"654000": 4.0, "654002": 5.2, "654003": -2.1, "654022": 2.0}
+    assert set(table["period"].astype(str)) == {"2024-05"}
+
+
+def test_a_one_county_table_takes_its_region_from_the_title(tmp_path):
+    """木垒县2024年1-6月…执行情况表: items as rows (一、/（一）/1./其中：), 本月数 beside 累计数, no region column."""
+    path = tmp_path / "mulei.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [["木垒县2024年1-6月一般公共预算收支执行情况表"], [None, None, None, None, "单位：万元"],
+                ["项目", "本月数", "累计数", "上年同期累计", "同比增减%"],
+                ["一、一般公共预算收入", 4000, 26000, 25000, 4.0], ["  （一）税收收入", 3000, 18000, 17500, 2.86],
+                ["    1.增值税", 1200, 7000, 7100, -1.41], ["    其中：三保支出", 9000, 55000, 53000, 3.77],
+                ["注：本表为快报数。"]]:
+        sheet.append(row)
+    book.save(path)
+    table, notes = notes_of(fiscalmon.read_monthly, path)
+    now = table[table["period"] == pd.Period("2024-06", "M")].set_index("item")
+    assert now["ytd"].to_dict() == {"gpb_revenue": 2.6, "sanbao_expenditure": 5.5, "tax_revenue": 1.8,
+                                    "vat_revenue": 0.7}
+    assert set(table["region_code"]) == {"652328"}
+    assert any("the region its title names" in str(n) for n in notes)
+
+
+def test_a_system_export_with_month_numbers_beside_a_year_column(tmp_path):
+    """年度 | 月份 (6) | 科目名称 | 累计数 | 上年同期累计数 | 增减%: the month number with its year; 增减% the growth."""
+    path = tmp_path / "export.csv"
+    path.write_text("地区编码,地区名称,年度,月份,科目编码,科目名称,本月数,累计数,上年同期累计数,增减%\n"
+                    '652301,昌吉市,2024,6,101,税收收入,"18,000.00","107,000.00","100,700.00",6.26\n', encoding="utf-8-sig")
+    table = quietly(fiscalmon.read_monthly, path, unit="万元")
+    assert table["period"].astype(str).tolist() == ["2023-06", "2024-06"]
+    assert table["ytd"].tolist() == [10.07, 10.7] and table["yoy_pct"].iloc[1] == 6.26
