@@ -43,6 +43,7 @@ def _parse_cells(raw: pd.Series, parser: Callable[[object], object], headers: pd
 
 def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.Series:
     """Numbers from a column: plain numbers in bulk, anything else (1,234 / 4.1% / —) cell by cell."""
+    raw = raw.astype(object)  # (pandas may have inferred dates from date cells: each cell is judged as written)
     plain = raw.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)))
     numbers = pd.to_numeric(raw.where(plain), errors="coerce").astype(float)
     # Text, TRUE/FALSE, dates and uncalculated formulas go through the cell parser, which explains them.
@@ -191,7 +192,7 @@ def _periods(cells: pd.DataFrame, years: pd.Series | None, out: Collector, *, ye
     rows = cells["_row"]
     if "period" not in cells:
         out.error(None, None, None, "a period column (period/月份)", "Add the month each figure runs to.")
-        return pd.Series(pd.NaT, index=cells.index)
+        return pd.Series(pd.PeriodIndex([pd.NaT] * len(cells), freq="M"), index=cells.index)
     specs = _parse_cells(cells["period"], lambda v: v if isinstance(v, tuple) or v is None else parse.parse_month_spec(v),
                          cells["_hdr_period"], rows, out)
     parsed = specs.notna()

@@ -120,13 +120,34 @@ def _read_csv_grid(path: Path, encoding: str | None) -> Grid:
     try:
         rows = [list(record) for record in reader]
     except csv.Error as exc:
-        raise FiscalDataError([Problem(path.name, reader.line_num, None, str(exc),
+        raise FiscalDataError([Problem(path.name, _unclosed_quote_line(text) or reader.line_num, None, str(exc),
                                        f"CSV fields of at most {MAX_FIELD_CHARS:,} characters, each quote closed",
                                        "A quote (\") that opens a field and never closes swallows the rest of the "
                                        "file: remove the stray quote near this line, or save the table again from Excel.")]) from None
     finally:
         csv.field_size_limit(previous_limit)
+    # A cell may hold a line break or two (Alt+Enter); one running over many lines is a stray quote
+    # that swallowed the rows after it.
+    for number, row in enumerate(rows, start=1):
+        longest = max((cell.count("\n") for cell in row), default=0)
+        if longest > 2:
+            raise FiscalDataError([Problem(path.name, _unclosed_quote_line(text) or number, None,
+                                           f"a quoted field running over {longest + 1} lines",
+                                           "fields of one line (a quote closed in the cell it opens)",
+                                           "A quote (\") that opens a field and never closes swallows the rows after "
+                                           "it: remove the stray quote near this line.")])
     return Grid(path.name, rows, encoding=used)
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line where a quoted field opens and is never closed (an odd number of quotes up to there)."""
+    quotes, opened = 0, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        before = quotes
+        quotes += line.count('"')
+        if before % 2 == 0 and quotes % 2 == 1:
+            opened = number
+    return opened if quotes % 2 == 1 else None
 
 
 def excel_sheets(path: Path) -> dict[str, list[list[object]]]:

@@ -57,6 +57,9 @@ RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK
 
 # ---- the table reader --------------------------------------------------------------------------
 
+#: The columns each kind of table needs before its rows can be checked.
+_KEY_COLUMNS = {"monthly": ("region_code", "period", "item"), "annual": ("region_code", "year", "item"),
+                "regions": ("region_code",), "risk": ("region_code", "period")}
 #: Every kind of table by name (to say which kind a file that fails as one looks like).
 _SPECS: dict[str, TableSpec] = {}
 _MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change", "ytd_prior", "budget", "adjusted_budget"),
@@ -122,6 +125,8 @@ def _read_grid(grid, spec: TableSpec, out: Collector, *, unit, year, region, reg
     if directory is not None and "region_code" not in cells and "region" not in cells:
         _region_from_title(cells, context, directory, out)
     table = canonical_table(cells, spec, out, unit_above=context.unit, unit_arg=unit, year=year)
+    if any(name not in table for name in _KEY_COLUMNS[spec.name]) or any(p.row is None for p in out.problems):
+        raise out.fail()  # (a column missing or the table's shape is wrong: reported; no row to check)
     unreadable = {p.row for p in out.problems}
     if "region_code" in table and directory is not None:
         table = regions.resolve(table, directory, out, prefecture=prefecture, title_lines=context.lines)

@@ -509,7 +509,7 @@ def _constant_columns(frame: pd.DataFrame, fields: dict, columns: list[Column], 
 def _long_cells(frame: pd.DataFrame, value_columns) -> pd.DataFrame:
     cells = pd.DataFrame({"_row": frame["_row"].to_numpy()})
     for column in value_columns:
-        cells[column.field] = frame[column.index].to_numpy()
+        cells[column.field] = pd.Series(frame[column.index].to_numpy(), dtype=object)
         cells[f"_hdr_{column.field}"] = column.header
     return cells
 
@@ -523,7 +523,7 @@ def _wide_cells(frame: pd.DataFrame, fields: dict[str, Column], wide: list[Colum
     for (item, month, year), group in groups.items():
         part = pd.DataFrame({"_row": frame["_row"].to_numpy()})
         for name, id_column in fields.items():
-            part[name] = frame[id_column.index].to_numpy()
+            part[name] = pd.Series(frame[id_column.index].to_numpy(), dtype=object)
             part[f"_hdr_{name}"] = id_column.header
         for key, value in (("item", item), ("period", month), ("year", year)):
             if value is not None:
@@ -534,7 +534,7 @@ def _wide_cells(frame: pd.DataFrame, fields: dict[str, Column], wide: list[Colum
                 out.error(None, column.header, None, f"one {column.field} column per item, month or year",
                           "Two columns hold the same figure for one item or month; remove one.")
                 continue
-            part[column.field] = frame[column.index].to_numpy()
+            part[column.field] = pd.Series(frame[column.index].to_numpy(), dtype=object)
             part[f"_hdr_{column.field}"] = column.header
             if column.unit is not None:
                 part[f"_hunit_{column.field}"] = column.unit

@@ -369,7 +369,7 @@ def split_header(value: object) -> tuple[str, str | None, bool]:
     >>> split_header("ytd (10k yuan)")
     ('ytd', '万元', False)
     """
-    text = clean_text(value) or ""
+    text = text_of(value) or ""
     unit, percent = None, False
     match = _BRACKETED.match(text)
     if match:

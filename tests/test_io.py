@@ -392,8 +392,13 @@ def test_a_bureau_table_for_one_region_reads_with_region_and_the_title_period(tm
     assert figures.loc[("gpb_revenue", "2022-06"), "ytd"] == pytest.approx(118.3773)
     assert figures.loc[("vat_revenue", "2022-06"), "ytd"] == 31.0
     assert sorted(table["period"].astype(str).unique()) == ["2022-06", "2023-06"]
+    with pytest.warns(FiscalDataWarning, match="every row is read as 652300 昌吉回族自治州, the region its title names"):
+        from_title = fiscalmon.read_monthly(path)  # without region=, the title says it (昌吉州…)
+    assert from_title["ytd"].tolist() == table["ytd"].tolist()
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_bytes(BUREAU_TABLE.replace("昌吉州", "").encode("gbk"))
     with pytest.raises(FiscalDataError, match="--file-region"):
-        fiscalmon.read_monthly(path)
+        fiscalmon.read_monthly(unnamed)
 
 
 def test_region_argument_is_refused_for_a_table_that_names_its_regions(tmp_path):
