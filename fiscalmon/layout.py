@@ -119,8 +119,8 @@ def _month_of(bare: str, lookup: dict[str, str], measures) -> tuple[tuple[int | 
     candidates += [(bare[: -len(a)], n) for a, n in lookup.items() if n in measures and bare.endswith(a) and a != bare]
     candidates.append((bare.removesuffix("累计"), "ytd" if "ytd" in measures else None))
     for name, measure in candidates:
-        if not name or not name[-1].isdigit() and not name.endswith("月"):
-            continue
+        if not name or not name[-1].isdigit() and not name.endswith("月") or re.fullmatch(r"\d{1,2}", name):
+            continue  # (a bare 6 is a month number in a 月份 column, not a header naming a month)
         try:
             return parse.parse_month_spec(name), measure
         except parse.CellError:
