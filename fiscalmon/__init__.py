@@ -7,8 +7,10 @@ and load the bundled data (:mod:`fiscalmon.datasets`).
 """
 
 from . import calendar, datasets, risk, schema, summary
-from .errors import FiscalDataError, FiscalDataWarning, Problem
-from .forecast import backtest, forecast_full_year
+from .args import ArgumentError
+from .errors import FiscalDataError, FiscalDataWarning, OutputError, Problem
+from .forecast import Backtest, Projection, backtest, forecast_full_year
+from .joins import join_tables
 from .report import MonthlyReport, monthly_report
 from .risk import assess, load_thresholds
 from .io import combine_tables, read_annual, read_monthly, read_regions, read_risk, read_workbook
@@ -17,6 +19,11 @@ from .writers import write_table
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArgumentError",
+    "Backtest",
+    "OutputError",
+    "Projection",
+    "join_tables",
     "FiscalDataError",
     "MonthlyReport",
     "assess",

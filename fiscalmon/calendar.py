@@ -11,6 +11,8 @@ Series-level functions take a pandas Series indexed by monthly ``Period`` (one r
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -25,6 +27,7 @@ __all__ = [
     "implied_budget",
     "time_progress_pct",
     "historical_progress_pct",
+    "robust_mean",
     "derive",
 ]
 
@@ -188,8 +191,9 @@ def time_progress_pct(period, basis: str = "month"):
     >>> round(time_progress_pct("2023-06", basis="days"), 2)
     49.59
     """
-    if basis not in ("month", "days"):
-        raise ValueError(f"basis must be 'month' or 'days'; got {basis!r}")
+    from .args import one_of
+
+    one_of(basis, "basis", ("month", "days"))
     scalar = isinstance(period, (str, pd.Period))
     periods = pd.PeriodIndex([period] if scalar else list(period), freq="M")
     if basis == "month":
@@ -201,6 +205,29 @@ def time_progress_pct(period, basis: str = "month"):
     if scalar:
         return float(result[0])
     return pd.Series(result, index=period.index) if isinstance(period, pd.Series) else result
+
+
+def robust_mean(values: np.ndarray) -> np.ndarray:
+    """Row means that shrug off one odd year: with four or more values, the value farthest from the
+    row median is left out.
+
+    >>> robust_mean(np.array([[0.50, 0.52, 0.49, 0.51, 0.80]])).round(3).tolist()
+    [0.505]
+    """
+    finite = np.isfinite(values)
+    count = finite.sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        median = np.nanmedian(np.where(count[:, None] > 0, values, 0.0), axis=1)
+    distance = np.where(finite, np.abs(values - median[:, None]), -np.inf)
+    drop = (count >= 4)[:, None] & (np.arange(values.shape[1])[None, :] == np.argmax(distance, axis=1)[:, None])
+    return row_nanmean(np.where(finite & ~drop, values, np.nan))
+
+
+def row_nanmean(values: np.ndarray) -> np.ndarray:
+    """Mean of each row's finite values; NaN (without a warning) for a row with none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=-1) if values.shape[-1] else np.full(values.shape[:-1], np.nan)
 
 
 def _full_years(monthly: pd.DataFrame, annual: pd.DataFrame | None) -> pd.DataFrame:
@@ -219,20 +246,22 @@ def _full_years(monthly: pd.DataFrame, annual: pd.DataFrame | None) -> pd.DataFr
 
 
 def historical_progress_pct(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, as_of,
-                            years: int = 5, stat: str = "mean") -> pd.DataFrame:
+                            years: int = 5, stat: str = "robust") -> pd.DataFrame:
     """Average share of the full year reached by the as-of month in past years (历年同期进度), percent.
 
     For each region × item: over the ``years`` most recent years before ``as_of``'s year that have
     both the YTD at that month and a full-year amount (the annual outturn, else the December YTD),
-    the mean (or median) of YTD_m ÷ full year × 100.
+    the average of YTD_m ÷ full year × 100. ``stat='robust'`` (the default, and the figure the
+    projections and the report show) is the mean with one odd year left out when there are four or
+    more (:func:`robust_mean`); ``'mean'`` and ``'median'`` are the plain ones.
 
     Parameters
     ----------
     monthly, annual : canonical tables (amounts in one unit, as the readers return them)
-    as_of : 'YYYY-MM' or Period
+    as_of : month (``'2023-06'``, ``'2023年6月'``, a Period)
     years : int
         How many past years to average.
-    stat : {'mean', 'median'}
+    stat : {'robust', 'mean', 'median'}
 
     Returns
     -------
@@ -247,9 +276,10 @@ def historical_progress_pct(monthly: pd.DataFrame, annual: pd.DataFrame | None =
     >>> historical_progress_pct(m, as_of="2023-06")[["hist_progress_pct", "n_years"]].values.tolist()
     [[45.0, 2.0]]
     """
-    if stat not in ("mean", "median"):
-        raise ValueError(f"stat must be 'mean' or 'median'; got {stat!r}")
-    as_of = pd.Period(as_of, freq="M")
+    from .args import month_like, one_of
+
+    one_of(stat, "stat", ("robust", "mean", "median"))
+    as_of = month_like(as_of, "as_of")
     full = _full_years(monthly, annual)
     at_month = monthly[(monthly["period"].dt.month == as_of.month) & (monthly["period"].dt.year < as_of.year)]
     shares = pd.DataFrame({
@@ -259,7 +289,8 @@ def historical_progress_pct(monthly: pd.DataFrame, annual: pd.DataFrame | None =
     shares = shares[shares["full_year"] > 0].dropna(subset=["ytd"])
     shares["share_pct"] = shares["ytd"] / shares["full_year"] * 100
     recent = shares.sort_values("year").groupby(["region_code", "item"]).tail(years)
-    result = recent.groupby(["region_code", "item"])["share_pct"].agg([stat, "count"]).reset_index()
+    average = {"robust": lambda s: float(robust_mean(s.to_numpy()[None, :])[0]), "mean": "mean", "median": "median"}
+    result = recent.groupby(["region_code", "item"])["share_pct"].agg([average[stat], "count"]).reset_index()
     result.columns = ["region_code", "item", "hist_progress_pct", "n_years"]
     result["n_years"] = result["n_years"].astype(float)
     return result

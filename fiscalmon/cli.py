@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .args import ArgumentError
 from .errors import FiscalDataError, FiscalDataWarning, ForecastWarning, OutputError
 from .cliread import add_reading_arguments, print_notes, read_files
 from .io import read_annual, read_monthly
@@ -55,73 +56,43 @@ def _read_inputs(args):
 
 def cmd_forecast(args) -> None:
     from .forecast import OUTPUT_COLUMNS, forecast_full_year
-    from .forecast.history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
 
     monthly, annual = _read_inputs(args)
-    result = forecast_full_year(monthly, annual, as_of=args.as_of, method=args.method, items=args.item,
+    result = forecast_full_year(monthly, annual, args.month, methods=args.method, items=args.item,
                                 regions=args.region, progress=not args.quiet)
-    budgets = _budget_line(result)
+    table = result.table
     if args.format == "csv":
-        emit(render_table(result[OUTPUT_COLUMNS], "csv"), args)
-        print(budgets, file=sys.stderr)
-        for source, count in result["interval_source"].value_counts().items():
+        emit(render_table(table[OUTPUT_COLUMNS], "csv"), args)
+        for line in result.notes:
+            print(f"note: {line}", file=sys.stderr)
+        for source, count in table["interval_source"].value_counts().items():
             print(f"note: {count} interval(s) from {source}", file=sys.stderr)
         return
-    shown = result[["region_code", "region", "item", "method", "ytd", "budget", "completion_pct", "point", "lo80",
-                    "hi80", "p_attain", "required_rest_growth_pct", "interval_source"]].copy()
-    fell_back = result["method"] != result["requested_method"]
-    shown.loc[fell_back, "method"] = result["requested_method"][fell_back] + "→" + result["method"][fell_back]
-    head = (f"Full-year projection as of {result['as_of'].iloc[0]} (亿元; interval 80%; p_attain = P(full year ≥ "
+    shown = table[["region_code", "region", "item", "method", "ytd", "budget", "completion_pct", "point", "lo80",
+                   "hi80", "p_attain", "required_rest_growth_pct", "interval_source"]].copy()
+    fell_back = table["method"] != table["requested_method"]
+    shown.loc[fell_back, "method"] = table["requested_method"][fell_back] + "→" + table["method"][fell_back]
+    head = (f"Full-year projection as of {result.month} (亿元; interval 80%; p_attain = P(full year ≥ "
             "budget); required_rest_growth_pct = growth the remaining months need over last year's).\n"
-            f"{budgets}\n")
-    notes = sorted(set(result["assumptions"]) - {""})
-    tail = "".join(f"assumed: {a}\n" for a in notes)
-    missing = result[result["point"].isna()]
-    for (method, why), rows in missing.groupby(["requested_method", missing["note"].str.extract(
-            r"(no projection: .*)$", expand=False)], sort=False):
-        tail += f"{method}: {why} ({len(rows)} row(s))\n"
-    for item, info in result.attrs.get("weights", {}).items():
-        if info.get("weights"):
-            shares = ", ".join(f"{k} {v:.2f}" for k, v in info["weights"].items())
-            tail += f"combination weights ({item}, from {info['errors']} errors in {info['years']} past years): {shares}\n"
-        elif info:
-            tail += (f"combination ({item}): plain average of the members each series has (only {info['years']} "
-                     f"past year(s) with every member's error at this month; weights need {MIN_WEIGHT_YEARS}, or "
-                     f"{MIN_WEIGHT_CASES} errors in a panel)\n")
-    emit(head + render_table(shown, "table") + tail, args)
-
-
-#: How the command line names each budget source (fiscalmon.forecast.panel.BUDGET_SOURCES).
-_BUDGET_WORDS = {"adjusted_budget": "the annual table's adjusted budget (调整预算)",
-                 "budget": "the annual table's budget (年初预算)",
-                 "monthly_budget": "the monthly table's 年初预算 column",
-                 "implied_by_completion": "the printed 完成预算% (a budget back-computed from a rounded rate: "
-                                          "uncertain by up to 0.005 ÷ rate of itself)",
-                 "": "nowhere: no budget, so no odds and no required growth"}
-
-
-def _budget_line(result) -> str:
-    """Where each region's budget came from, for the top of the output (never a silent fall-back)."""
-    series = result.drop_duplicates(["region_code", "item"])
-    counts = series["budget_source"].fillna("").value_counts()
-    return "budgets: " + "; ".join(f"{count} from {_BUDGET_WORDS.get(source, source)}" for source, count in counts.items())
+            f"{result.notes[0]}\n")
+    emit(head + render_table(shown, "table") + "".join(f"{line}\n" for line in result.notes[1:]), args)
 
 
 def cmd_backtest(args) -> None:
     from .forecast import backtest
 
     monthly, annual = _read_inputs(args)
-    months = [int(m) for m in args.months.split(",")] if args.months else range(1, 12)
-    summary = backtest(monthly, annual, methods=args.method, as_of_months=months, items=args.item or "gpb_revenue",
-                       regions=args.region, min_train_years=args.min_train_years)
+    result = backtest(monthly, annual, methods=args.method, months=args.months or range(1, 12), items=args.item,
+                      regions=args.region, min_train_years=args.min_train_years)
+    summary = result.summary
     if args.plot:
         _save_backtest_plot(summary, args.plot)
     if args.format == "csv":
         emit(render_table(summary, "csv"), args)
         return
     head = ("Backtest: for every past year and as-of month, the projection from the data known then vs the outturn.\n"
-            "mape and bias_pct in percent (bias > 0: too high); coverage as a share; winkler80 in percent of "
-            "the outturn.\n")
+            f"items: {', '.join(result.items)}; mape and bias_pct in percent (bias > 0: too high); coverage as a "
+            "share; winkler80 in percent of the outturn.\n")
     tail = ""
     if summary["coverage80"].isna().any():
         from .forecast.intervals import MIN_ERRORS
@@ -143,9 +114,9 @@ def _save_backtest_plot(summary, path: str) -> None:
 
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in ("png", "svg", "pdf"):
-        raise ValueError(f"--plot must end in .png, .svg or .pdf; got {path!r}")
+        raise ArgumentError("--plot", path, "a file name ending in .png, .svg or .pdf")
     if summary.empty:
-        raise ValueError("nothing to plot: the backtest scored no projection")
+        raise ArgumentError("--plot", path, "a backtest that scored at least one projection (this one scored none)")
     figure = plot.backtest_errors(summary)
     written = atomic_write(path, lambda tmp: figure.savefig(tmp, format=suffix, dpi=150))
     plt.close(figure)
@@ -160,7 +131,7 @@ def cmd_report(args) -> None:
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".html", ".xlsx"):
-        raise ValueError(f"-o must end in .html or .xlsx; got {args.output!r}")
+        raise ArgumentError("-o", args.output, "a file name ending in .html or .xlsx")
     steps = ["reading the monthly table", "reading the annual table", "reading the risk table",
              "projecting the full year", "assessing risk flags", f"writing {suffix[1:]}"]
     with tqdm(total=len(steps), disable=args.quiet, delay=0.5, unit="step", file=sys.stderr) as bar:
@@ -212,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .forecast import METHODS
 
     forecast = commands.add_parser("forecast", help="project the full year with intervals and odds of reaching budget")
-    forecast.add_argument("--as-of", required=True, help="last month of data to use, YYYY-MM")
+    forecast.add_argument("--month", "--as-of", dest="month", required=True,
+                          help="last month of data to use: 2024-06, 2024年6月, 202406 or 2024.6 (--as-of is the old name)")
     forecast.add_argument("--method", default="combination", choices=[*METHODS, "all"])
     forecast.set_defaults(run=cmd_forecast)
 
@@ -230,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are read as one table")
     report.add_argument("--annual", nargs="+", help="annual table(s) (outturns, budgets)")
     report.add_argument("--risk", nargs="+", help="county risk table(s) (without it the report has no flags)")
-    report.add_argument("--month", required=True, help="the month reported on, YYYY-MM")
+    report.add_argument("--month", required=True, help="the month reported on: 2024-06, 2024年6月, 202406 or 2024.6")
     report.add_argument("--prefecture", help="report on this prefecture's counties (region code); also the code of "
                                              "the files' 合计/全州 rows")
     report.add_argument("--item", default="gpb_revenue", help="item projected (default gpb_revenue)")
@@ -249,7 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="monthly table(s): .csv (UTF-8/GBK) or .xlsx; several files are read as one table")
         sub.add_argument("--annual", nargs="+", required=annual_required, help="annual table(s) (outturns, budgets)")
         sub.add_argument("--region", action="append", help="region code to include (repeat; default all)")
-        sub.add_argument("--item", action="append", help="item key (repeat; default: every item, backtest: gpb_revenue)")
+        sub.add_argument("--item", action="append",
+                         help="item key or Chinese name (repeat; default: every flow item, pooled in a backtest)")
         sub.add_argument("--quiet", action="store_true", help="no progress bar")
 
     for sub in (summary, forecast, backtest):
@@ -273,9 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         except FiscalDataError as exc:
             print(f"fiscalmon: the input has problems; nothing was written.\n{exc}", file=sys.stderr)
             return EXIT_DATA_ERROR
-        except (FileNotFoundError, IsADirectoryError, PermissionError, OutputError, ValueError) as exc:
-            # a missing file, an output that cannot be written, or an argument the data cannot answer
-            # (a month or region not in it)
+        except (ArgumentError, FileNotFoundError, IsADirectoryError, PermissionError, OutputError) as exc:
+            # an argument fiscalmon cannot use (or the data cannot answer: a month not in them), a missing
+            # input file, an output that cannot be written
             print(f"fiscalmon: {exc}", file=sys.stderr)
             return EXIT_DATA_ERROR
         except Exception as exc:  # noqa: BLE001 - the command line shows a message, not a traceback

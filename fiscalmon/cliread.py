@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .args import ArgumentError
 from .errors import NOTE_KINDS, FiscalDataWarning
 from .joins import combine_tables
 
@@ -55,7 +56,8 @@ def check_unit_entries(args) -> None:
     for entry in getattr(args, "unit", None) or []:
         file, sep, _ = entry.rpartition("=")
         if sep and file not in names and Path(file).name not in names:
-            raise ValueError(f"--unit {entry!r}: {file!r} is not one of the files read ({', '.join(sorted(names))})")
+            raise ArgumentError("--unit", entry, f"UNIT, or FILE=UNIT with FILE one of the files read "
+                                                 f"({', '.join(sorted(names))})")
 
 
 def read_files(reader, paths, args, kind: str, **options) -> pd.DataFrame:

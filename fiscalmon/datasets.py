@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .args import one_of
 from .io import read_annual, read_monthly, read_regions, read_risk
 
 __all__ = [
@@ -119,8 +120,7 @@ def texas(series: str = "total_tax_collections") -> tuple[pd.DataFrame, pd.DataF
     >>> annual.query("year == 2025")["outturn"].round(1).tolist()  # doctest: +SKIP
     [894.1]
     """
-    if series not in TEXAS_SERIES:
-        raise ValueError(f"series must be one of {sorted(TEXAS_SERIES)}; got {series!r}")
+    one_of(series, "series", sorted(TEXAS_SERIES))
     raw = pd.read_csv(data_path(f"real/{TEXAS_SERIES[series]}"))
     to_100m_usd = 1e3 / 1e8  # the files are in thousands of US dollars
     months = raw[raw["kind"] == "month"].sort_values(["fiscal_year", "fiscal_month"])

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import parse, regions, validate
+from .args import ArgumentError
 from .errors import FiscalDataError, FiscalDataWarning, Problem
 from .canonical import TEXT_COLUMNS, canonical_table, ordered
 from .errors import Collector, note_warnings
@@ -85,7 +86,7 @@ def _region_argument(region) -> tuple[str | None, str | None] | None:
         return None
     text = parse.clean_text(region)
     if text is None:
-        raise ValueError("region must be a code, a name, or both ('652300 昌吉州'); got an empty value")
+        raise ArgumentError("region", region, "a code, a name, or both ('652300 昌吉州')")
     first, _, rest = text.partition(" ")
     if any(ch.isdigit() for ch in first):
         return parse.parse_code(first), parse.clean_text(rest)
@@ -99,7 +100,7 @@ def _read_table(source, spec: TableSpec, *, sheet=None, unit=None, year=None, en
         try:
             parse.parse_unit(unit)
         except parse.CellError:
-            raise ValueError(f"unit must be one of 元, 万元, 亿元 (the unit of the file's amounts); got {unit!r}") from None
+            raise ArgumentError("unit", unit, "one of 元, 万元, 亿元 (the unit of the file's amounts)") from None
     grids = load_grids(source, sheet=sheet, encoding=encoding)
     out = Collector(grids[0].label)
     grid = pick_sheet(grids, spec, out) if len(grids) > 1 else grids[0]

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import magnitudes
+from .args import one_of
 from .canonical import TEXT_COLUMNS, ordered
 from .errors import FiscalDataError, FiscalDataWarning, Problem, note_warnings
 from .regions import normalise
@@ -65,7 +66,7 @@ def combine_tables(tables: list[pd.DataFrame], kind: str = "monthly", *, region_
     >>> monthly = combine_tables([read_monthly("2023年5月.xlsx"), read_monthly("2023年6月.xlsx")])  # doctest: +SKIP
     """
     if kind not in _KEYS:
-        raise ValueError(f"kind must be one of {', '.join(map(repr, _KEYS))}; got {kind!r}")
+        one_of(kind, "kind", _KEYS)
     keys = _KEYS[kind]
     labelled = [t.assign(_file=t.attrs.get("source_file", f"table {k + 1}"), _table=k) for k, t in enumerate(tables)]
     both = pd.concat(labelled, ignore_index=True)

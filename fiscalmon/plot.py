@@ -18,12 +18,13 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.ticker import PercentFormatter
 
+from . import schema
 from .schema import item_zh
 
 #: Colours of the risk levels, used by every chart and the report.
 LEVEL_COLOURS = {"red": "#d7301f", "orange": "#fc8d59", "yellow": "#fdd835", "green": "#4daf4a",
                  "not_assessed": "#bdbdbd"}
-LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色", "not_assessed": "未评估"}
+LEVEL_ZH = schema.LEVEL_ZH
 _CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 

@@ -129,6 +129,11 @@ GRADE_ALIASES: dict[str, str] = {
     "绿": "green", "绿色": "green", "绿色等级": "green",
 }
 GRADE_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色"}
+#: Risk levels of an indicator or a county, worst first; not_assessed (missing inputs) is never green.
+LEVELS_WORST_FIRST = (*GRADES, "not_assessed")
+LEVEL_ZH: dict[str, str] = {**GRADE_ZH, "not_assessed": "未评估"}
+#: How bad a level is: red 3 … green 0, not_assessed −1 (so that the worst assessed level is the max).
+LEVEL_RANK: dict[str, int] = {"red": 3, "orange": 2, "yellow": 1, "green": 0, "not_assessed": -1}
 
 # Column aliases. Matching ignores spaces, case, full-width brackets and a unit in brackets.
 _ID_ALIASES = {

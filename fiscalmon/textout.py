@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .args import ArgumentError
 from .writers import atomic_write, neutralise_csv_text
 
 
@@ -26,8 +27,8 @@ def emit(text: str, args) -> None:
     try:
         text.encode(encoding)
     except UnicodeEncodeError as exc:
-        raise ValueError(f"--encoding {encoding}: {text[exc.start:exc.end]!r} has no {encoding} code; "
-                         "write utf-8-sig instead") from None
+        raise ArgumentError("--encoding", encoding, f"an encoding that has every character written "
+                            f"({text[exc.start:exc.end]!r} has no {encoding} code)", "Write utf-8-sig instead.") from None
     path = atomic_write(args.output, lambda tmp: Path(tmp).write_text(text, encoding=encoding))
     print(f"wrote {path}", file=sys.stderr)
 

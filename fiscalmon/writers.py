@@ -21,6 +21,7 @@ from typing import Callable
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .args import ArgumentError
 from .errors import OutputError
 
 __all__ = ["atomic_write", "excel_text", "neutralise_csv_text", "store_text_as_text", "write_table"]
@@ -61,7 +62,7 @@ def write_table(table: pd.DataFrame, path, *, encoding: str = "utf-8") -> Path:
             out[name] = out[name].astype(str)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ValueError(f"path must end in .csv or .xlsx; got {path.name!r}")
+        raise ArgumentError("path", path.name, "a file name ending in .csv or .xlsx")
 
     def write(target: Path) -> None:
         if suffix == ".csv":

@@ -185,7 +185,7 @@ def test_outturns_with_one_column_per_year():
 
 
 def test_the_monthly_tables_budget_column_is_the_budget_without_an_annual_table(monthly):
-    result = quietly(fiscalmon.forecast_full_year, monthly, None, "2024-06", items="gpb_revenue")
+    result = quietly(fiscalmon.forecast_full_year, monthly, None, "2024-06", items="gpb_revenue").table
     raw = cells(month_file(2024, 6), "木垒县")  # 年初预算 is the third column
     mulei = result[result["region_code"] == "652328"].iloc[0]
     assert (mulei["budget"], mulei["budget_source"]) == (raw[2] / 10_000, "monthly_budget")
@@ -301,7 +301,7 @@ def test_names_on_one_side_and_codes_on_the_other_are_joined(tmp_path):
     (_, joined), notes = notes_of(join_tables, monthly, annual)
     assert dict(zip(joined["region_code"], joined["budget"])) == {"990101": 10.0, "990102": 13.0}
     assert any(n.kind == "joins" and "甲县 → 990101" in str(n) for n in notes)
-    result = quietly(fiscalmon.forecast_full_year, monthly, joined, "2024-06", method="carry_forward")
+    result = quietly(fiscalmon.forecast_full_year, monthly, joined, "2024-06", methods="carry_forward").table
     assert result["budget"].tolist() == [10.0, 13.0]
 
 

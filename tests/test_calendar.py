@@ -430,13 +430,17 @@ def test_historical_progress_outturn_takes_precedence_over_december_ytd():
 
 
 def test_historical_progress_outturn_alone_is_enough_for_a_year():
-    """A 2019 with June YTD 3 and an outturn of 10 but no December row counts: (30+40+50+50)/4 = 42.5."""
+    """A 2019 with June YTD 3 and an outturn of 10 but no December row counts: four years 30, 40, 50, 50.
+    The plain mean is 42.5; the robust one (the default, as the projections use) leaves out the year
+    farthest from the median 45, 30: (40+50+50)/3 = 46.67."""
     panel = _panel()
     extra = fiscalmon.read_monthly(pd.DataFrame({"region_code": ["A"], "region": ["甲县"], "period": ["2019-06"],
                                                  "item": ["gpb_revenue"], "ytd": [3.0], "unit": ["亿元"]}))
     panel = pd.concat([panel, extra], ignore_index=True)
     result = _hist(historical_progress_pct(panel, _annual([("A", 2019, 10.0)]), as_of="2023-06"))
-    assert result["A"] == (pytest.approx(42.5), 4)
+    assert result["A"] == (pytest.approx(140 / 3), 4)
+    plain = _hist(historical_progress_pct(panel, _annual([("A", 2019, 10.0)]), as_of="2023-06", stat="mean"))
+    assert plain["A"] == (pytest.approx(42.5), 4)
 
 
 def test_historical_progress_skips_a_year_without_a_full_year_amount():

@@ -16,6 +16,7 @@ import pytest
 
 import fiscalmon
 from fiscalmon.errors import FiscalDataWarning, ForecastWarning
+from fiscalmon.args import ArgumentError
 from fiscalmon.forecast import METHODS, OUTPUT_COLUMNS, forecast_full_year
 
 PRIOR_H1 = 118.91 / 1.0045  # 118.3773: 2022 H1 implied by +0.45%
@@ -23,7 +24,7 @@ PRIOR_H1 = 118.91 / 1.0045  # 118.3773: 2022 H1 implied by +0.45%
 
 def changji_gpb(annual=None, **kwargs):
     monthly = fiscalmon.datasets.changji_monthly()
-    return forecast_full_year(monthly, annual, as_of="2023-06", items="gpb_revenue", regions=["652300"], **kwargs)
+    return forecast_full_year(monthly, annual, "2023-06", items="gpb_revenue", regions=["652300"], **kwargs).table
 
 
 def hypothetical_annual(outturn_2022=None, budget_2023=None) -> pd.DataFrame:
@@ -45,7 +46,7 @@ def test_growth_path_from_the_seed_alone_worked_by_hand():
     Growth of the last three months: (118.91 − 61.6154) ÷ (118.3773 − 59.1887) = 57.2946 ÷ 59.1887 = 0.96800.
     Last year's second half (equal months): 118.3773. Point: 118.91 + 118.3773 × 0.96800 = 233.499.
     """
-    row = changji_gpb(method="growth_path").iloc[0]
+    row = changji_gpb(methods="growth_path").iloc[0]
     assert row["point"] == pytest.approx(233.499, abs=0.001)
     assert "assumed equal" in row["assumptions"] and "estimated" in row["assumptions"]
     assert row["interval_source"] == "reference"
@@ -62,7 +63,7 @@ def test_carry_forward_and_growth_path_with_a_known_outturn_and_budget():
     completion_pct = 118.91 ÷ 240 × 100 = 49.5458.
     """
     annual = hypothetical_annual(outturn_2022=230.0, budget_2023=240.0)
-    result = changji_gpb(annual, method=["carry_forward", "growth_path"]).set_index("method")
+    result = changji_gpb(annual, methods=["carry_forward", "growth_path"]).set_index("method")
     assert result.loc["carry_forward", "point"] == pytest.approx(231.035, abs=1e-3)
     assert result.loc["growth_path", "point"] == pytest.approx(226.960, abs=1e-3)
     for method in ("carry_forward", "growth_path"):
@@ -85,7 +86,7 @@ def test_interval_and_odds_from_a_given_error_sample_worked_by_hand():
                               "log_error": errors})
     point = 230.0 * 1.0045
     annual = hypothetical_annual(outturn_2022=230.0, budget_2023=point)
-    row = changji_gpb(annual, method="carry_forward", reference_errors=reference).iloc[0]
+    row = changji_gpb(annual, methods="carry_forward", reference_errors=reference).iloc[0]
     sorted_errors = np.sort(errors)
     assert row["lo80"] == pytest.approx(point * math.exp(sorted_errors[1]), rel=1e-9)
     assert row["hi80"] == pytest.approx(point * math.exp(sorted_errors[18]), rel=1e-9)
@@ -96,7 +97,7 @@ def test_probability_of_reaching_the_budget_falls_as_the_budget_rises():
     probabilities = []
     for budget in (200.0, 225.0, 233.5, 245.0, 270.0):
         annual = hypothetical_annual(budget_2023=budget)
-        probabilities.append(changji_gpb(annual, method="growth_path").iloc[0]["p_attain"])
+        probabilities.append(changji_gpb(annual, methods="growth_path").iloc[0]["p_attain"])
     assert probabilities == sorted(probabilities, reverse=True)
     assert probabilities[0] > 0.95 and probabilities[-1] < 0.05
 
@@ -104,8 +105,8 @@ def test_probability_of_reaching_the_budget_falls_as_the_budget_rises():
 def test_budget_already_reached_needs_no_growth():
     """州本级 reached 111.93% of its budget by June: the required growth is not a number below −100%."""
     monthly = fiscalmon.datasets.changji_monthly()
-    row = forecast_full_year(monthly, as_of="2023-06", items="gpb_revenue", regions=["652300-bj"],
-                             method="growth_path").iloc[0]
+    row = forecast_full_year(monthly, month="2023-06", items="gpb_revenue", regions=["652300-bj"],
+                             methods="growth_path").table.iloc[0]
     assert row["budget"] == pytest.approx(6.94 / 1.1193, rel=1e-9)
     assert math.isnan(row["required_rest_growth_pct"]) and "budget already reached" in row["note"]
     assert row["p_attain"] > 0.99
@@ -113,7 +114,7 @@ def test_budget_already_reached_needs_no_growth():
 
 def test_output_has_exactly_the_documented_columns():
     with pytest.warns(ForecastWarning, match="could not be modelled"):  # six months are too few for ets/sarima
-        result = changji_gpb(method="all")
+        result = changji_gpb(methods="all")
     assert list(result.columns[: len(OUTPUT_COLUMNS)]) == OUTPUT_COLUMNS
     assert sorted(result["method"].unique()) == sorted({"growth_path", "carry_forward", "progress_ratio", "blended",
                                                          "combination"} & set(result["method"]))
@@ -121,12 +122,12 @@ def test_output_has_exactly_the_documented_columns():
 
 def test_demo_panel_every_county_and_combination_weights_are_reported():
     monthly, annual = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual()
-    result = forecast_full_year(monthly, annual, as_of="2023-06", items="gpb_revenue")
+    result = forecast_full_year(monthly, annual, month="2023-06", items="gpb_revenue").table
     assert len(result) == monthly["region_code"].nunique()
     assert (result["interval_source"] == "backtest").all()
     assert ((result["lo80"] <= result["point"]) & (result["point"] <= result["hi80"])).all()
-    weights = result.attrs["weights"]["gpb_revenue"]
-    assert weights["years"] >= 3 and sum(weights["weights"].values()) == pytest.approx(1.0)
+    weights = fiscalmon.forecast_full_year(monthly, annual, "2023-06", items="gpb_revenue").weights["gpb_revenue"]
+    assert weights.years >= 3 and sum(weights.weights.values()) == pytest.approx(1.0)
     # 序时进度 at June is 50%; the historical progress is the past years' share at June.
     assert (result["time_progress_pct"] == 50.0).all()
     assert result["hist_progress_pct"].between(30, 70).all()
@@ -165,8 +166,8 @@ def test_combination_weights_plain_average_below_three_years_unless_a_panel_give
 
 def test_an_empty_monthly_table_is_a_clear_error():
     empty = fiscalmon.datasets.demo_monthly().iloc[:0]
-    with pytest.raises(ValueError, match="the monthly table has no rows"):
-        forecast_full_year(empty, as_of="2023-06")
+    with pytest.raises(ArgumentError, match="monthly must be a monthly table with figures"):
+        forecast_full_year(empty, month="2023-06").table
 
 
 def test_no_look_ahead_later_months_do_not_change_the_projection():
@@ -174,20 +175,20 @@ def test_no_look_ahead_later_months_do_not_change_the_projection():
     monthly, annual = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual()
     cut = monthly[monthly["period"] <= pd.Period("2022-06", freq="M")]
     annual_cut = annual[annual["year"] <= 2021]
-    full = forecast_full_year(monthly, annual_cut.assign(), as_of="2022-06", items="gpb_revenue", regions=["652301"],
-                              method="all")
-    part = forecast_full_year(cut, annual_cut, as_of="2022-06", items="gpb_revenue", regions=["652301"], method="all")
+    full = forecast_full_year(monthly, annual_cut.assign(), month="2022-06", items="gpb_revenue", regions=["652301"],
+                              methods="all").table
+    part = forecast_full_year(cut, annual_cut, month="2022-06", items="gpb_revenue", regions=["652301"], methods="all").table
     pd.testing.assert_series_equal(full["point"], part["point"])
 
 
 def test_unknown_method_and_bad_as_of_are_refused_with_the_allowed_values():
     monthly = fiscalmon.datasets.changji_monthly()
     with pytest.raises(ValueError, match="'carry_forward', 'progress_ratio'"):
-        forecast_full_year(monthly, as_of="2023-06", method="arima2")
-    with pytest.raises(ValueError, match="as_of must be a month"):
-        forecast_full_year(monthly, as_of="June")
+        forecast_full_year(monthly, month="2023-06", methods="arima2").table
+    with pytest.raises(ArgumentError, match="month must be a month such as"):
+        forecast_full_year(monthly, month="June").table
     with pytest.raises(ValueError, match="read_monthly"):
-        forecast_full_year(pd.DataFrame({"a": [1]}), as_of="2023-06")
+        forecast_full_year(pd.DataFrame({"a": [1]}), month="2023-06").table
 
 
 # ---- robustness: awkward series must not crash any method ---------------------------------------
@@ -213,13 +214,13 @@ def _months(start: str, count: int, rng, level=10.0) -> dict[str, float]:
 def _run_all(monthly: pd.DataFrame, as_of: str) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ForecastWarning)
-        return forecast_full_year(monthly, as_of=as_of, method="all", n_paths=200)
+        return forecast_full_year(monthly, month=as_of, methods="all", n_paths=200).table
 
 
 def test_thirteen_months_of_history():
     monthly = _series_table(_months("2022-01", 13, np.random.default_rng(1)))
     with pytest.warns(ForecastWarning, match="fell back"):
-        result = forecast_full_year(monthly, as_of="2023-01", method=["ets", "sarima"], n_paths=200)
+        result = forecast_full_year(monthly, month="2023-01", methods=["ets", "sarima"], n_paths=200).table
     assert result["point"].notna().all()
     assert set(result["method"]) <= {"carry_forward", "progress_ratio", "growth_path"}
     assert result["note"].str.contains("needs").all()
@@ -282,7 +283,7 @@ def test_cli_forecast_for_a_month_not_in_the_data_is_a_clear_error(cli):
     seeds = fiscalmon.datasets.data_path("seeds")
     result = cli("forecast", str(seeds / "changji_2023h1_monthly.csv"), "--as-of", "2024-06")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "2023-01 to 2023-06" in result.stderr
+    assert "a month with figures in the table (2023-01 … 2023-06)" in result.stderr
 
 
 def test_a_method_that_cannot_project_says_which_input_it_lacked():
@@ -290,13 +291,13 @@ def test_a_method_that_cannot_project_says_which_input_it_lacked():
     a month with only a growth rate and no last-year YTD has no amount at all."""
     values = {f"2023-{k:02d}": 10.0 + k for k in range(1, 7)}
     table = _series_table(values)
-    result = forecast_full_year(table, as_of="2023-06", method=["carry_forward", "progress_ratio"])
+    result = forecast_full_year(table, month="2023-06", methods=["carry_forward", "progress_ratio"]).table
     notes = result.set_index("method")["note"]
     assert "needs last year's full-year amount" in notes["carry_forward"]
     assert "at least two past years" in notes["progress_ratio"]
     growth_only = table.assign(ytd=np.where(table["period"] == pd.Period("2023-06", freq="M"), np.nan, table["ytd"]),
                                yoy_pct=5.0)
-    result = forecast_full_year(growth_only, as_of="2023-06", method="carry_forward")
+    result = forecast_full_year(growth_only, month="2023-06", methods="carry_forward").table
     assert "no YTD amount at 2023-06" in result.loc[0, "note"]
 
 
@@ -338,8 +339,8 @@ def test_cli_rejects_an_unknown_unit_argument_clearly(cli):
 
 def test_backtest_detail_gives_the_p_attain_each_past_year_would_have_had():
     monthly, annual = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual()
-    _, detail = fiscalmon.backtest(monthly, annual, methods=["progress_ratio"], as_of_months=[9],
-                                   regions=["652301", "652302", "652323"], min_train_years=3, detail=True)
+    detail = fiscalmon.backtest(monthly, annual, methods=["progress_ratio"], months=[9],
+                                regions=["652301", "652302", "652323"], min_train_years=3).detail
     scored = detail[detail["p_attain"].notna()]
     assert len(scored) and scored["p_attain"].between(0, 1).all()
     # p_attain and the 80% interval come from the same error sample: a budget above the interval was
@@ -352,11 +353,11 @@ def test_backtest_detail_gives_the_p_attain_each_past_year_would_have_had():
 def test_balances_are_not_projected_as_if_they_were_sums_of_months():
     monthly = fiscalmon.datasets.xinjiang_monthly()
     with pytest.warns(ForecastWarning, match="not projected: debt_balance"):
-        result = forecast_full_year(monthly, as_of="2023-06")
+        result = forecast_full_year(monthly, month="2023-06").table
     assert "debt_balance" not in set(result["item"]) and "gpb_revenue" in set(result["item"])
-    with pytest.raises(ValueError, match="debt_balance: a balance"):
-        forecast_full_year(monthly, as_of="2023-06", items="debt_balance")
-    with pytest.raises(ValueError, match="debt_balance: a balance"):
+    with pytest.raises(ArgumentError, match="items must be flow items"):
+        forecast_full_year(monthly, month="2023-06", items="debt_balance").table
+    with pytest.raises(ArgumentError, match="items must be flow items"):
         fiscalmon.backtest(monthly, items="debt_balance")
 
 
@@ -371,4 +372,4 @@ def test_cli_backtest_draws_error_against_as_of_month(cli, tmp_path):
     assert "Glyph" not in result.stderr
     refused = cli("backtest", str(demo / "xinjiang_monthly_synthetic.csv"), "--annual",
                   str(demo / "xinjiang_annual_synthetic.csv"), "--months", "9", "--plot", str(tmp_path / "x.gif"))
-    assert refused.returncode == 2 and "--plot must end in .png, .svg or .pdf" in refused.stderr
+    assert refused.returncode == 2 and "--plot must be a file name ending in .png, .svg or .pdf" in refused.stderr

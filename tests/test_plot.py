@@ -28,7 +28,7 @@ def _draw(figure) -> list[str]:
 @pytest.fixture(scope="module")
 def demo():
     monthly, annual, risk = fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual(), fiscalmon.datasets.demo_risk()
-    projection = fiscalmon.forecast_full_year(monthly, annual, as_of="2023-06", items="gpb_revenue")
+    projection = fiscalmon.forecast_full_year(monthly, annual, "2023-06", items="gpb_revenue").table
     return monthly, annual, risk, projection
 
 
@@ -48,7 +48,7 @@ def test_fan_chart_completion_flag_grid_trend_and_backtest_have_no_missing_glyph
         plot.fan_chart(projection[projection["region_code"] == "652300"].iloc[0], monthly),
         plot.completion_vs_progress(projection[projection["region_code"].str.startswith("6523")]),
         plot.flag_grid(assessment.flags),
-        plot.backtest_errors(fiscalmon.backtest(monthly, annual, as_of_months=[3, 6, 9], min_train_years=3)),
+        plot.backtest_errors(fiscalmon.backtest(monthly, annual, months=[3, 6, 9], min_train_years=3).summary),
         plot.indicator_trend(history, "653122", "treasury_coverage", {"red": 0.4}),
     ]
     for figure in figures:

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 import fiscalmon
+from fiscalmon.args import ArgumentError
 from fiscalmon.report import monthly_report
 
 RUN_TIME = dt.datetime(2023, 7, 10, 9, 30)
@@ -146,7 +147,7 @@ def test_without_a_risk_table_the_prefecture_counties_come_from_the_division_cod
     assert codes and all(code.startswith("6531") and code != "653100" for code in codes)
     assert codes == {c for c in demo[0]["region_code"].unique() if c.startswith("6531") and c != "653100"}
     assert any("行政区划代码前四位（6531）" in line for line in fiscalmon.report.sections.notes(report))
-    with pytest.raises(ValueError, match="no county of prefecture '999900'"):
+    with pytest.raises(ArgumentError, match="prefecture must be the code of a prefecture whose counties the monthly table holds"):
         monthly_report(demo[0], demo[1], None, "2023-06", prefecture="999900")
 
 
@@ -156,8 +157,8 @@ def test_the_report_says_how_far_the_method_missed_at_this_month_before(kashgar,
     from fiscalmon.forecast.backtest import summarise
 
     counties = list(kashgar.projections["region_code"])
-    _, detail = fiscalmon.backtest(demo[0], demo[1], methods=["combination"], as_of_months=[6], min_train_years=3,
-                                   detail=True)
+    detail = fiscalmon.backtest(demo[0], demo[1], methods=["combination"], months=[6], items="gpb_revenue",
+                                min_train_years=3).detail
     expected = summarise(detail[detail["region_code"].isin(counties)]).iloc[0]
     track = kashgar.summary["track_record"]
     assert track["n"] == expected["n"] and track["mape"] == pytest.approx(expected["mape"])

@@ -15,6 +15,7 @@ import pytest
 
 import fiscalmon
 from conftest import PROVINCE_THRESHOLDS
+from fiscalmon.args import ArgumentError
 from fiscalmon.risk import INDICATORS, assess, load_thresholds
 from fiscalmon.risk.assess import CHANGE_COLUMNS, COUNTY_COLUMNS, FLAG_COLUMNS, WATCH_COLUMNS
 
@@ -295,13 +296,13 @@ def test_a_shortfall_is_written_as_such():
 # ---- arguments ------------------------------------------------------------------------------------
 
 BAD_ARGUMENTS = [
-    (dict(risk_table=[1, 2]), TypeError, "risk_table must be a pandas DataFrame"),
-    (dict(risk_table=pd.DataFrame({"region_code": ["A"]})), ValueError, "lacks column(s) ['period']"),
-    (dict(month="2023-13"), ValueError, "month must be 'YYYY-MM' with a month 01–12"),
-    (dict(month="June 2023"), ValueError, "month must be 'YYYY-MM'"),
-    (dict(month="2024-01"), ValueError, "it has 2023-06 … 2023-06"),
-    (dict(thresholds=3), TypeError, "thresholds must be None (the shipped defaults), a Thresholds"),
-    (dict(regions=["650000"]), TypeError, "regions must be None or a canonical regions table"),
+    (dict(risk_table=[1, 2]), ArgumentError, "risk_table must be a canonical risk table (a DataFrame from fiscalmon.read_risk)"),
+    (dict(risk_table=pd.DataFrame({"region_code": ["A"]})), ArgumentError, "with columns region_code, period"),
+    (dict(month="2023-13"), ArgumentError, "month must be a month such as '2024-06', '2024年6月'"),
+    (dict(month="June 2023"), ArgumentError, "month must be a month such as"),
+    (dict(month="2024-01"), ArgumentError, "a month of the risk table (2023-06 … 2023-06)"),
+    (dict(thresholds=3), ArgumentError, "thresholds must be None (the shipped defaults), a Thresholds"),
+    (dict(region_table=["650000"]), ArgumentError, "region_table must be None or a canonical regions table"),
 ]
 
 
@@ -315,13 +316,13 @@ def test_arguments_are_checked_with_messages_that_say_what_is_allowed(change, er
 
 
 def test_duplicate_rows_are_refused():
-    with pytest.raises(ValueError, match="one row per region_code × period; repeated: 653100 2023-06"):
+    with pytest.raises(ArgumentError, match="one row per region_code × period; got '653100 2023-06'"):
         assess(risk_table({}, {}).assign(region_code="653100"), JUNE)
 
 
 def test_regions_fill_the_official_grade():
     regions = pd.DataFrame({"region_code": ["653100"], "region": ["疏勒县"], "grade": ["red"]})
-    counties = assess(risk_table({}).assign(region=None), JUNE, regions=regions).counties
+    counties = assess(risk_table({}).assign(region=None), JUNE, region_table=regions).counties
     assert counties[["region", "grade", "red_level_basis"]].iloc[0].tolist() == ["疏勒县", "red", "official"]
 
 

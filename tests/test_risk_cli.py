@@ -75,7 +75,7 @@ def test_province_thresholds_file_changes_the_flags(cli, tmp_path):
 
 # arguments, words in the message, why
 BAD_INPUT = [
-    (("flags", DEMO, "--month", "2023-13"), "a month YYYY-MM", "a month that does not exist"),
+    (("flags", DEMO, "--month", "2023-13"), "month must be a month such as", "a month that does not exist"),
     (("flags", DEMO, "--month", "2024-01"), "2021-07 … 2023-06", "a month the table does not cover"),
     (("flags", "no_such_file.csv", "--month", "2023-06"), "no such file", "a missing risk table"),
     (("thresholds", "--thresholds", "no_such.toml"), "no such thresholds file", "a missing thresholds file"),

@@ -7,15 +7,19 @@ window), so the coverage reported is the coverage an analyst would really have h
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
+from .. import args as check
 from . import intervals as iv
-from .core import METHODS, _check_arguments, _flows_only
-from .history import COMBINATION_MEMBERS, past_combination, past_projections
-from .methods import BUREAU_METHODS
+from .core import _flows_only, checked_tables, method_names
+from .history import past_combination, past_projections
 from .models import fit_and_simulate, single_months
 from .panel import Panel, build_panel
+from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, METHODS, MODEL_METHODS
+from .result import Backtest
 
 #: Exactly the columns of the backtest summary (``--format csv`` writes these).
 BACKTEST_COLUMNS = ["method", "as_of_month", "n", "mape", "bias_pct", "coverage80", "coverage95", "winkler80"]
@@ -23,56 +27,62 @@ DETAIL_COLUMNS = ["region_code", "region", "item", "year", "as_of_month", "metho
                   "lo80", "hi80", "lo95", "hi95", "budget", "p_attain"]
 
 
-def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, methods=None, as_of_months=range(1, 12),
-             items="gpb_revenue", regions=None, min_train_years: int = 5, members=COMBINATION_MEMBERS,
-             detail: bool = False):
+def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, methods=None, months=range(1, 12),
+             items=None, regions=None, min_train_years: int = 5, members=COMBINATION_MEMBERS,
+             as_of_months=check.UNSET, detail=check.UNSET) -> Backtest:
     """Backtest projection methods on past years, per method and as-of month.
 
     Parameters
     ----------
     monthly, annual : canonical tables (``fiscalmon.read_monthly`` / ``read_annual``); amounts in 亿元
-    methods : list of method names, optional
-        Default: the four bureau methods and the combination (``ets`` and ``sarima`` refit at
-        every year and month, which is slow: ask for them explicitly).
-    as_of_months : iterable of int
-        As-of months to test (1–11).
-    items : str or list
-        Items to test, pooled in the summary.
+    methods : str or list of method names, optional
+        Default: the four bureau methods and the combination (the fitted models refit at every
+        year and month, which is slow: ask for them explicitly).
+    months : iterable of int
+        As-of months to test (1–11). (``as_of_months=`` is the old name.)
+    items : str or list, optional
+        Item keys or Chinese names to test, pooled in the summary (default: every flow item).
+    regions : list of region codes, optional
     min_train_years : int
         Years at the start of each series used only to learn errors; scoring starts after them.
-    detail : bool
-        Also return every projection (one row per series × year × month × method), with its interval,
-        the year's budget and the ``p_attain`` it would have given (from earlier years' errors only).
 
     Returns
     -------
-    DataFrame, or (DataFrame, DataFrame) with ``detail=True``
-        :data:`BACKTEST_COLUMNS`: ``mape`` (mean absolute percentage error), ``bias_pct`` (mean of
-        projection ÷ outturn − 1, in percent: positive means too high), ``coverage80``/``coverage95``
-        (share of outturns inside the interval, e.g. 0.8), ``winkler80`` (the Winkler interval score
-        of the 80% interval in percent of the outturn: its width plus 10× any miss).
+    Backtest
+        ``.summary``: :data:`BACKTEST_COLUMNS` per method × as-of month: ``mape`` (mean absolute
+        percentage error), ``bias_pct`` (mean of projection ÷ outturn − 1, in percent: positive means
+        too high), ``coverage80``/``coverage95`` (share of outturns inside the interval, e.g. 0.8),
+        ``winkler80`` (the Winkler interval score of the 80% interval in percent of the outturn: its
+        width plus 10× any miss). ``.detail``: every projection (one row per series × year × month ×
+        method), with its interval, the year's budget and the ``p_attain`` it would have given (from
+        earlier years' errors only).
 
     Examples
     --------
     >>> import fiscalmon
-    >>> summary = fiscalmon.backtest(*fiscalmon.datasets.texas(), items="tax_revenue",
-    ...                              as_of_months=[3, 6, 9])   # doctest: +SKIP
+    >>> result = fiscalmon.backtest(*fiscalmon.datasets.texas(), items="tax_revenue", months=[3, 6, 9])  # doctest: +SKIP
+    >>> result.summary                                                                              # doctest: +SKIP
     """
-    names, _ = _check_arguments(monthly, annual, [*COMBINATION_MEMBERS, "combination"] if methods is None else methods,
-                                None)
-    months = [int(m) for m in as_of_months]
-    if not months or any(not 1 <= m <= 11 for m in months):
-        raise ValueError(f"as_of_months must be months 1–11; got {months}")
-    table = monthly if regions is None else monthly[monthly["region_code"].isin(list(regions))]
-    items = _flows_only([items] if isinstance(items, str) else list(items), asked=True)
+    months = check.renamed(months, as_of_months, "months", "as_of_months")
+    if detail is not check.UNSET:
+        warnings.warn("detail= is deprecated: the result always has .summary and .detail", DeprecationWarning,
+                      stacklevel=2)
+    monthly, annual = checked_tables(monthly, annual)
+    names = method_names([*COMBINATION_MEMBERS, "combination"] if methods is None else methods)
+    members = check.names_like(members, "members", BUREAU_METHODS)
+    months = check.months_like(months, "months", low=1, high=11)
+    regions = check.codes_like(regions, "regions", monthly["region_code"].unique())
+    table = monthly if regions is None else monthly[monthly["region_code"].isin(regions)]
+    held = table.loc[table["ytd"].notna(), "item"].unique()
+    asked = check.items_like(items, "items", held)
+    items = _flows_only(sorted(held) if asked is None else asked, asked=asked is not None)
     rows = []
     for item in items:
         panel = build_panel(table, annual, items=item)
         for m in months:
             rows.append(_one_month(panel, m, names, members, min_train_years))
     detail_table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DETAIL_COLUMNS)
-    summary = summarise(detail_table)
-    return (summary, detail_table) if detail else summary
+    return Backtest(summarise(detail_table), detail_table, items)
 
 
 def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.DataFrame:
@@ -81,7 +91,7 @@ def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.Data
     past = past_projections(panel, m, needed, len(panel.years))
     if "combination" in names:
         past.points["combination"] = past_combination(past, list(members))
-    for name in ("ets", "sarima"):
+    for name in MODEL_METHODS:
         if name in names:
             past.points[name] = _refit_model(panel, name, m)
     frames = []

@@ -1,8 +1,8 @@
 """The one entry point for full-year projections: :func:`forecast_full_year`.
 
 It checks its arguments, arranges the tables as a panel, runs the requested methods (registered in
-:data:`METHODS`), puts an interval on each projection from the errors the same method made at the
-same month in past years, and returns one row per region × item × method.
+:data:`fiscalmon.forecast.registry.METHODS`), puts an interval on each projection from the errors the
+same method made at the same month in past years, and returns a :class:`~fiscalmon.forecast.result.Projection`.
 """
 
 from __future__ import annotations
@@ -13,28 +13,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import args as check
 from ..errors import ForecastWarning
-from ..parse import CellError, parse_month_spec
+from ..calendar import time_progress_pct
 from ..schema import ITEMS
 from . import intervals as iv
-from .history import (COMBINATION_MEMBERS, combination_weights, combine, enough_for_weights, past_combination,
-                      past_projections)
-from .methods import BUREAU_METHODS, last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
+from .history import combination_weights, combine, enough_for_weights, past_combination, past_projections
+from .history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
+from .methods import last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
 from .models import fit_and_simulate, single_months
-from .panel import Panel, build_panel
+from .panel import BUDGET_SOURCES, Panel, build_panel
+from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, FALLBACK_ORDER, METHODS, MODEL_METHODS
+from .result import CombinationWeights, Projection
 
-#: Every method, in the order the documentation lists them.
-METHODS = ("carry_forward", "progress_ratio", "blended", "ets", "sarima", "growth_path", "combination")
 #: Exactly the columns of the projection table (``--format csv`` writes these).
 OUTPUT_COLUMNS = ["region_code", "region", "item", "as_of", "ytd", "last_year_outturn", "budget", "completion_pct",
                   "time_progress_pct", "hist_progress_pct", "point", "lo80", "hi80", "lo95", "hi95", "p_attain",
                   "required_rest_growth_pct", "method"]
-#: Further columns of the DataFrame: the method asked for (``method`` is the one that produced the row,
-#: which differs after a fall-back), where the interval came from, what was assumed, what happened.
-EXTRA_COLUMNS = ["requested_method", "interval_source", "budget_source", "assumptions", "note"]
-#: The order in which a method that cannot run falls back to another.
-FALLBACK_ORDER = ("progress_ratio", "carry_forward", "growth_path")
+#: Further columns of the table: the method asked for (``method`` is the one that produced the row,
+#: which differs after a fall-back), where the interval and the budget came from, why there is no
+#: projection (empty when there is one), what was assumed, what happened.
+EXTRA_COLUMNS = ["requested_method", "interval_source", "budget_source", "no_projection", "assumptions", "note"]
 MONTHLY_REQUIRED = ("region_code", "region", "period", "item", "ytd", "yoy_pct")
+ANNUAL_REQUIRED = ("region_code", "year", "item", "budget", "adjusted_budget", "outturn")
 
 
 @dataclass
@@ -47,40 +48,27 @@ class _Run:
     assumptions: np.ndarray | None = None
     notes: np.ndarray | None = None
     used: np.ndarray | None = None                 # the method that produced each row
-    weights: dict = field(default_factory=dict)
+    weights: CombinationWeights | None = None
 
 
-def _check_arguments(monthly, annual, method, as_of):
-    if not isinstance(monthly, pd.DataFrame) or any(c not in monthly for c in MONTHLY_REQUIRED) \
-            or not isinstance(monthly["period"].dtype, pd.PeriodDtype):
-        raise ValueError("monthly must be a canonical monthly table with columns "
-                         f"{', '.join(MONTHLY_REQUIRED)} and monthly periods; read the file with "
-                         "fiscalmon.read_monthly(...) first")
-    if annual is not None and (not isinstance(annual, pd.DataFrame) or "outturn" not in annual):
-        raise ValueError("annual must be a canonical annual table (fiscalmon.read_annual(...)) or None")
-    names = list(METHODS) if method == "all" else [method] if isinstance(method, str) else list(method)
-    unknown = [name for name in names if name not in METHODS]
-    if unknown:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))} or 'all'; got {unknown[0]!r}")
-    return names, _as_of_period(as_of, monthly)
+def method_names(methods) -> list[str]:
+    """``methods`` as a list of registered names ('all' is every method)."""
+    if methods == "all":
+        return list(METHODS)
+    return check.names_like(methods, "methods", [*METHODS, "all"])
 
 
-def _as_of_period(as_of, monthly) -> pd.Period:
-    if as_of is None:
-        return monthly["period"].max()
-    try:
-        year, month = parse_month_spec(as_of)
-    except CellError:
-        year = None
-    if year is None:
-        raise ValueError(f"as_of must be a month such as '2023-06'; got {as_of!r}")
-    return pd.Period(year=year, month=month, freq="M")
+def checked_tables(monthly, annual) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The monthly and annual tables, checked to be the canonical tables the readers return."""
+    monthly = check.table_like(monthly, "monthly", "monthly", MONTHLY_REQUIRED)
+    annual = check.table_like(annual, "annual", "annual", ANNUAL_REQUIRED, optional=True)
+    return monthly, annual
 
 
-def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, as_of=None, *,
-                       method="combination", items=None, regions=None, members=COMBINATION_MEMBERS,
+def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, month=None, *,
+                       methods="combination", items=None, regions=None, members=COMBINATION_MEMBERS,
                        n_paths: int = 1000, random_state: int = 0, reference_errors: pd.DataFrame | None = None,
-                       progress: bool = False) -> pd.DataFrame:
+                       progress=False, as_of=check.UNSET, method=check.UNSET) -> Projection:
     """Project the full year from year-to-date figures, with intervals and the odds of reaching the budget.
 
     Parameters
@@ -89,56 +77,61 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         Canonical monthly table (``fiscalmon.read_monthly``); amounts in 亿元.
     annual : DataFrame, optional
         Canonical annual table: last years' outturns and this year's budget (the adjusted budget
-        when given). Without it, outturns are the December YTD and the budget is implied by a
-        reported completion rate, if any.
-    as_of : 'YYYY-MM', optional
-        The last month of data to use (default: the latest in ``monthly``).
-    method : str or list of str
-        One or more of ``carry_forward``, ``progress_ratio``, ``blended``, ``ets``, ``sarima``,
-        ``growth_path``, ``combination``, or ``'all'``.
+        when given). Without it, outturns are the December YTD and the budget is the monthly
+        table's 年初预算, else the one implied by a reported completion rate (said in ``notes``).
+    month : month, optional
+        The last month of data to use, in any spelling (``'2024-06'``, ``'2024年6月'``, ``202406``);
+        default: the latest in ``monthly``. (``as_of=`` is the old name.)
+    methods : str or list of str
+        One or more of :data:`fiscalmon.forecast.METHODS` or ``'all'``. (``method=`` is the old name.)
     items : str or list, optional
-        Item keys to project (default: every item with figures at ``as_of``).
+        Item keys or Chinese names to project (default: every flow item with figures at ``month``).
     regions : list of region codes, optional
     members : tuple of method names
         What the combination combines (default: the four bureau methods).
     n_paths : int
-        Simulated paths per series for ``ets`` and ``sarima``.
+        Simulated paths per series for the fitted models.
     random_state : int
         Seed of the simulations: the same inputs give the same output.
     reference_errors : DataFrame, optional
         Error sample for series without history (default: the Texas backtest errors that ship with
         fiscalmon, :func:`fiscalmon.datasets.reference_errors`).
-    progress : bool
-        Show a progress bar while fitting models.
+    progress : bool or callable
+        Show a progress bar while fitting models (True), or call ``progress(text)`` at each step.
 
     Returns
     -------
-    DataFrame
-        One row per region × item × method with :data:`OUTPUT_COLUMNS` (amounts in 亿元, rates in
-        percent, ``p_attain`` a probability) and ``interval_source`` (``backtest``: errors of this
-        series and panel at this month in past years; ``simulation``: model paths; ``reference``:
-        the shipped Texas backtest errors; ``none``), ``assumptions`` and ``note``. ``attrs["weights"]``
-        holds, per item, the combination weights and the number of past years behind them
-        (no weights when the history is too short for them: then each series averages the members
-        it has).
+    Projection
+        ``.table``: one row per region × item × method with :data:`OUTPUT_COLUMNS` (amounts in 亿元,
+        rates in percent, ``p_attain`` a probability) and :data:`EXTRA_COLUMNS` (``interval_source``:
+        ``backtest`` from this series' and the panel's errors at this month in past years,
+        ``simulation`` from model paths, ``reference`` from the shipped Texas errors, ``none``;
+        ``budget_source``; ``no_projection``, the reason where there is none); ``.weights`` the
+        combination's weights per item; ``.notes``.
 
     Examples
     --------
     >>> import fiscalmon
     >>> result = fiscalmon.forecast_full_year(fiscalmon.datasets.demo_monthly(), fiscalmon.datasets.demo_annual(),
-    ...                                       as_of="2023-06", items="gpb_revenue", regions=["652300"])
-    >>> result[["region", "point", "lo80", "hi80", "p_attain"]]  # doctest: +SKIP
+    ...                                       "2023年6月", items="gpb_revenue", regions=["652300"])
+    >>> result.table[["region", "point", "lo80", "hi80", "p_attain"]]  # doctest: +SKIP
     """
-    names, period = _check_arguments(monthly, annual, method, as_of)
-    table = monthly if regions is None else monthly[monthly["region_code"].isin(list(regions))]
+    month = check.renamed(month, as_of, "month", "as_of")
+    methods = check.renamed(methods, method, "methods", "method")
+    monthly, annual = checked_tables(monthly, annual)
+    names = method_names(methods)
+    members = check.names_like(members, "members", BUREAU_METHODS)
+    period = monthly["period"].max() if month is None else check.month_like(month)
+    regions = check.codes_like(regions, "regions", monthly["region_code"].unique())
+    table = monthly if regions is None else monthly[monthly["region_code"].isin(regions)]
     if table.empty:
-        raise ValueError("the monthly table has no rows" if regions is None else
-                         f"no monthly figures for regions {list(regions)}")
+        raise check.ArgumentError("monthly", "an empty table", "a monthly table with figures")
     at_month = table[(table["period"] == period) & (table["ytd"].notna() | table["yoy_pct"].notna())]
-    wanted = sorted(at_month["item"].unique()) if items is None else ([items] if isinstance(items, str) else list(items))
-    wanted = _flows_only(wanted, asked=items is not None)
-    if not wanted:
-        raise ValueError(f"no figures at {period}: the data run from {table['period'].min()} to {table['period'].max()}")
+    if at_month.empty:
+        raise check.ArgumentError("month", str(period), f"a month with figures in the table "
+                                  f"({table['period'].min()} … {table['period'].max()})")
+    wanted = check.items_like(items, "items", at_month["item"].unique())
+    wanted = _flows_only(sorted(at_month["item"].unique()) if wanted is None else wanted, asked=wanted is not None)
     if reference_errors is None:
         from ..datasets import reference_errors as shipped
 
@@ -154,12 +147,40 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         frame, item_weights = _forecast_panel(panel, period, names, members, n_paths, random_state,
                                               reference_errors, progress)
         frames.append(frame)
-        weights[item] = item_weights
-    if not frames:
-        raise ValueError(f"no figures for items {wanted} at {period}")
+        if item_weights is not None:
+            weights[item] = item_weights
     result = pd.concat(frames, ignore_index=True)
-    result.attrs["weights"] = weights
-    return result
+    return Projection(result, period, weights, _notes(result, weights))
+
+
+def _notes(table: pd.DataFrame, weights: dict[str, CombinationWeights]) -> list[str]:
+    """What a reader of the projection table should know, one line each."""
+    series = table.drop_duplicates(["region_code", "item"])
+    counts = series["budget_source"].fillna("").value_counts()
+    lines = ["budgets: " + "; ".join(f"{count} from {BUDGET_WORDS.get(source, source)}" for source, count in counts.items())]
+    for item, info in weights.items():
+        if not info.plain_average:
+            shares = ", ".join(f"{k} {v:.2f}" for k, v in info.weights.items())
+            lines.append(f"combination weights ({item}, from {info.errors} errors in {info.years} past years): {shares}")
+        else:
+            lines.append(f"combination ({item}): plain average of the members each series has (only {info.years} "
+                         f"past year(s) with every member's error at this month; weights need {MIN_WEIGHT_YEARS}, or "
+                         f"{MIN_WEIGHT_CASES} errors in a panel)")
+    missing = table[table["no_projection"] != ""]
+    for (method, why), rows in missing.groupby(["requested_method", "no_projection"], sort=False):
+        lines.append(f"{method}: no projection for {len(rows)} row(s): {why}")
+    lines += [f"assumed: {a}" for a in sorted(set(table["assumptions"]) - {""})]
+    return lines
+
+
+#: How each budget source is named in the notes (fiscalmon.forecast.panel.BUDGET_SOURCES in words).
+BUDGET_WORDS = {"adjusted_budget": "the annual table's adjusted budget (调整预算)",
+                "budget": "the annual table's budget (年初预算)",
+                "monthly_budget": "the monthly table's 年初预算 column",
+                "implied_by_completion": "the printed 完成预算% (a budget back-computed from a rounded rate: "
+                                         "uncertain by up to 0.005 ÷ rate of itself)",
+                "": "nowhere: no budget, so no odds and no required growth"}
+assert set(BUDGET_WORDS) == {*BUDGET_SOURCES, ""}
 
 
 def _flows_only(items: list[str], asked: bool) -> list[str]:
@@ -167,11 +188,14 @@ def _flows_only(items: list[str], asked: bool) -> list[str]:
     error; among every item of a table, they are left out with a warning."""
     stocks = [item for item in items if item in ITEMS and ITEMS[item].kind == "stock"]
     if stocks and asked:
-        raise ValueError(f"{', '.join(stocks)}: a balance (stock), not a flow; a full-year projection adds up months "
-                         "and does not apply to it. Its risk indicators are in fiscalmon.assess.")
+        raise check.ArgumentError("items", ", ".join(stocks), "flow items (a full-year projection adds up months)",
+                                  "A balance (stock) has no full year; its risk indicators are in fiscalmon.assess.")
     if stocks:
         warnings.warn(ForecastWarning(f"not projected: {', '.join(stocks)} (balances, not flows)"), stacklevel=3)
-    return [item for item in items if item not in stocks]
+    flows = [item for item in items if item not in stocks]
+    if not flows:
+        raise check.ArgumentError("items", ", ".join(items), "at least one flow item with figures")
+    return flows
 
 
 def _forecast_panel(panel: Panel, period: pd.Period, names, members, n_paths, seed, reference, progress):
@@ -196,16 +220,10 @@ def _forecast_panel(panel: Panel, period: pd.Period, names, members, n_paths, se
             results[name] = _model(name, panel, view, t, m, n_paths, seed, bureau, progress)
     common = _common_columns(view, t, m)
     frames = [_rows(panel, period, name, run, common, reference, m) for name, run in results.items()]
-    weights = results["combination"].weights if "combination" in results else {}
-    return pd.concat(frames, ignore_index=True), weights
+    return pd.concat(frames, ignore_index=True), results["combination"].weights if "combination" in results else None
 
 
 def _combination(panel, view, t, m, members, bureau) -> _Run:
-    members = list(members)
-    unknown = [name for name in members if name not in BUREAU_METHODS]
-    if unknown:
-        raise ValueError(f"members of the combination must be bureau methods {sorted(BUREAU_METHODS)}; "
-                         f"got {unknown[0]!r}")
     past = past_projections(panel, m, members, t)
     weights, years, cases = combination_weights({name: past.errors(name) for name in members})
     weighted = enough_for_weights(years, cases)
@@ -217,7 +235,7 @@ def _combination(panel, view, t, m, members, bureau) -> _Run:
     assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members} - {""}))
                             for i in range(panel.n)], dtype=object)
     return _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
-                weights={"weights": weights if weighted else {}, "years": years, "errors": cases})
+                weights=CombinationWeights(weights if weighted else {}, years, cases))
 
 
 def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:
@@ -228,7 +246,9 @@ def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:
     notes = np.full(n, "", dtype=object)
     used = np.full(n, name, dtype=object)
     rows = range(n)
-    if progress:
+    if callable(progress):
+        progress(f"fitting {name}")
+    elif progress:
         from tqdm.auto import tqdm
 
         rows = tqdm(rows, desc=f"fitting {name}", unit="series")
@@ -286,7 +306,8 @@ def _common_columns(view: Panel, t: int, m: int) -> dict[str, np.ndarray]:
         completion = np.where(budget > 0, ytd / budget * 100, np.nan)
     return {"ytd": ytd, "prior": prior, "last_year_outturn": last_outturn(view, t), "budget": budget,
             "budget_source": view.budget_source[:, t],
-            "completion_pct": completion, "time_progress_pct": np.full(view.n, m / 12 * 100),
+            "completion_pct": completion,
+            "time_progress_pct": np.full(view.n, time_progress_pct(pd.Period(year=int(view.years[t]), month=m, freq="M"))),
             "hist_progress_pct": hist}
 
 
@@ -343,9 +364,9 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                               "remaining months estimated as equal months"])) for a in assumptions[estimated]]
     notes = run.notes.copy() if run.notes is not None else np.full(n, "", dtype=object)
     notes[reached] = [f"{x}; budget already reached" if x else "budget already reached" for x in notes[reached]]
+    missing = np.full(n, "", dtype=object)
     for i in np.flatnonzero(~np.isfinite(point)):
-        why = f"no projection: {_why_no_projection(used[i], common, i, period)}"
-        notes[i] = f"{notes[i]}; {why}" if notes[i] else why
+        missing[i] = _why_no_projection(used[i], common, i, period)
     frame = pd.DataFrame({
         "region_code": panel.keys["region_code"], "region": panel.keys["region"], "item": panel.keys["item"],
         "as_of": str(period), "ytd": common["ytd"], "last_year_outturn": common["last_year_outturn"],
@@ -353,7 +374,7 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
         "time_progress_pct": common["time_progress_pct"], "hist_progress_pct": common["hist_progress_pct"],
         "point": point, **bounds, "p_attain": p_attain, "required_rest_growth_pct": required,
         "method": used, "requested_method": name, "interval_source": source,
-        "budget_source": common["budget_source"],
+        "budget_source": common["budget_source"], "no_projection": missing,
         "assumptions": assumptions, "note": notes,
     })
     return frame[OUTPUT_COLUMNS + EXTRA_COLUMNS]

@@ -12,11 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import nnls
 
-from .methods import BUREAU_METHODS
 from .panel import Panel
-
-#: The default members of the combination: the bureau methods, which are fast for any panel size.
-COMBINATION_MEMBERS = ("carry_forward", "progress_ratio", "blended", "growth_path")
+from .registry import BUREAU_METHODS
 #: Weights need this many past years with errors of every member, or, in a panel, MIN_WEIGHT_CASES
 #: such errors (a hundred counties' errors in one year already say which member tends to be closer);
 #: with less the combination is a plain average.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..calendar import robust_mean, row_nanmean
 from .panel import Panel
 
 #: Past years averaged by the historical progress ratio (历年同期进度).
@@ -75,29 +76,6 @@ def _last_finite(values: np.ndarray, count: int) -> np.ndarray:
         rows, cols = np.nonzero(pick)
         out[rows, count - k] = values[rows, cols]
     return out
-
-
-def robust_mean(values: np.ndarray) -> np.ndarray:
-    """Row means that shrug off one odd year: with four or more values, the value farthest from the
-    row median is left out.
-
-    >>> robust_mean(np.array([[0.50, 0.52, 0.49, 0.51, 0.80]])).round(3).tolist()
-    [0.505]
-    """
-    finite = np.isfinite(values)
-    count = finite.sum(axis=1)
-    with np.errstate(invalid="ignore"):
-        median = np.nanmedian(np.where(count[:, None] > 0, values, 0.0), axis=1)
-    distance = np.where(finite, np.abs(values - median[:, None]), -np.inf)
-    drop = (count >= 4)[:, None] & (np.arange(values.shape[1])[None, :] == np.argmax(distance, axis=1)[:, None])
-    return row_nanmean(np.where(finite & ~drop, values, np.nan))
-
-
-def row_nanmean(values: np.ndarray) -> np.ndarray:
-    """Mean of each row's finite values; NaN (without a warning) for a row with none."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(values, axis=-1) if values.shape[-1] else np.full(values.shape[:-1], np.nan)
 
 
 def row_nanmedian(values: np.ndarray) -> np.ndarray:
@@ -209,13 +187,3 @@ def _path_at(panel: Panel, t: int, k: int, prior_m, profile, m) -> tuple[np.ndar
         this_k = panel.ytd[:, t, k - 1]
         from_growth = prior_k * (1 + panel.yoy[:, t, k - 1] / 100)
     return prior_k, np.where(np.isfinite(this_k), this_k, from_growth)
-
-
-#: The bureau methods, by name. The statsmodels methods and the combination are added by the
-#: forecast entry point (they need more than one panel cut).
-BUREAU_METHODS = {
-    "carry_forward": carry_forward,
-    "progress_ratio": progress_ratio,
-    "blended": blended,
-    "growth_path": growth_path,
-}

@@ -14,12 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..forecast import forecast_full_year
-from ..schema import item_zh
+from .. import args as check
+from ..forecast import METHODS, forecast_full_year
+from ..forecast.core import checked_tables
+from ..regions import parent_from_code
+from ..schema import LEVEL_RANK, item_zh
 
 #: A county is "unlikely to make the budget" below this probability.
 UNLIKELY_P = 0.5
-LEVEL_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3, "not_assessed": 4}
 
 
 @dataclass
@@ -92,8 +94,12 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     ...                                   fiscalmon.datasets.demo_risk(), "2023-06", prefecture="653100")  # doctest: +SKIP
     >>> report.to_html("report.html")                                                                      # doctest: +SKIP
     """
-    step = progress or (lambda _: None)
-    month = pd.Period(month, freq="M") if month is not None else monthly["period"].max()
+    step = progress if callable(progress) else (lambda _: None)
+    monthly, annual = checked_tables(monthly, annual)
+    method = check.one_of(method, "method", METHODS)
+    item = check.items_like(item, "item", monthly["item"].unique())[0]
+    month = check.month_like(month) if month is not None else monthly["period"].max()
+    prefecture = None if prefecture is None else check.codes_like(prefecture, "prefecture")[0]
     counties, scope, total_code, basis = _scope(monthly, risk, prefecture)
 
     step("projecting the full year")
@@ -101,8 +107,8 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     # Every region of the table is projected, the scope's shown: the combination's weights and the
     # intervals learn from all the table's past errors (lower errors on the demo panel's prefectures than
     # from their own counties alone). The statsmodels methods fit series one by one: only the scope's.
-    pooled = None if method not in ("ets", "sarima") else wanted
-    projections = forecast_full_year(monthly, annual, as_of=month, method=method, items=item, regions=pooled)
+    pooled = wanted if METHODS[method].kind == "model" else None
+    projections = forecast_full_year(monthly, annual, month, methods=method, items=item, regions=pooled).table
     scope_total = projections[projections["region_code"] == total_code] if total_code else projections.iloc[:0]
     projections = projections[projections["region_code"].isin(counties)].reset_index(drop=True)
 
@@ -130,19 +136,18 @@ def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None, str]:
         if prefecture is not None:
             units = units[units["parent_code"] == prefecture]
             if units.empty:
-                raise ValueError(f"no county of prefecture {prefecture!r} in the risk table; parents there: "
-                                 f"{sorted(risk['parent_code'].dropna().unique())}")
+                raise check.ArgumentError("prefecture", prefecture, "the parent code of counties in the risk table "
+                                          f"({', '.join(sorted(risk['parent_code'].dropna().unique())[:12])})")
         counties = sorted(units["region_code"])
     elif prefecture is not None:
-        # No parent codes without a risk table: the administrative division code (GB/T 2260) says it,
-        # a county's first four digits being its prefecture's (本级 rows such as 653100-bj included).
+        # No parent codes without a risk table: the administrative division code (GB/T 2260) says it
+        # (本级 rows such as 653100-bj included).
         codes = pd.Series(monthly["region_code"].unique())
-        counties = sorted(codes[codes.str.match(r"\d{6}") & (codes.str[:4] == str(prefecture)[:4])
-                                & (codes != prefecture)])
-        if not counties or not str(prefecture).isdigit() or len(str(prefecture)) != 6:
-            raise ValueError(f"no county of prefecture {prefecture!r} in the monthly table: without a risk table "
-                             "(which gives parent codes) the counties are found by the 6-digit division code, "
-                             f"whose first four digits are the prefecture's; codes there: {sorted(codes)[:12]}")
+        counties = sorted(codes[codes.map(parent_from_code) == prefecture])
+        if not counties:
+            raise check.ArgumentError("prefecture", prefecture, "the code of a prefecture whose counties the monthly "
+                                      "table holds (without a risk table, a county's prefecture is read from its "
+                                      f"GB/T 2260 code); codes there: {', '.join(sorted(codes)[:12])}")
         basis = f"县市区按行政区划代码前四位（{str(prefecture)[:4]}）确定（未提供含上级编码的风险表）。"
     else:
         counties = sorted(monthly["region_code"].unique())
@@ -155,7 +160,7 @@ def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None, str]:
 def _order_by_grade(projections: pd.DataFrame, assessment) -> pd.DataFrame:
     grades = assessment.counties.set_index("region_code")
     worst = grades[["computed_grade", "grade"]].apply(
-        lambda row: min(LEVEL_ORDER.get(g, 5) for g in row if isinstance(g, str)) if row.notna().any() else 5, axis=1)
+        lambda row: -max(LEVEL_RANK.get(g, -2) for g in row if isinstance(g, str)) if row.notna().any() else 5, axis=1)
     order = projections["region_code"].map(worst).fillna(5)
     return projections.assign(_order=order).sort_values(["_order", "p_attain"]).drop(columns="_order") \
         .reset_index(drop=True)
@@ -191,7 +196,7 @@ def _track_record(monthly, annual, month: pd.Period, method: str, item: str, cou
     """How far the method missed at this month in past years for these counties (the backtest), so the
     report can say how much to trust this year's projection. None for the statsmodels methods (a
     backtest refits them every year: run ``fiscalmon backtest`` for that) or without past outturns."""
-    if method in ("ets", "sarima"):
+    if METHODS[method].kind == "model":
         return None
     from ..forecast import backtest
     from ..forecast.backtest import summarise
@@ -199,8 +204,8 @@ def _track_record(monthly, annual, month: pd.Period, method: str, item: str, cou
     history = monthly[(monthly["period"] < pd.Period(year=month.year, month=1, freq="M")) & (monthly["item"] == item)]
     if not history["region_code"].isin(counties).any():
         return None
-    _, detail = backtest(history, annual, methods=[method], as_of_months=[month.month], items=item,
-                         min_train_years=3, detail=True)  # pooled over the table, as the projections are
+    detail = backtest(history, annual, methods=[method], months=[month.month], items=item,
+                      min_train_years=3).detail  # pooled over the table, as the projections are
     scored = summarise(detail[detail["region_code"].isin(counties)])
     if scored.empty:
         return None

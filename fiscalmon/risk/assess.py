@@ -7,7 +7,6 @@ thresholds in force (:mod:`fiscalmon.risk.thresholds`) and returns an :class:`As
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from string import Formatter
 from pathlib import Path
@@ -16,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .indicators import CASH_BASIS_ZH, CHANGE_ZH, INDICATORS, LEVEL_RANK, TREASURY_WINDOW_MONTHS, compute, prepare
+from .. import args as check
+from ..schema import LEVELS_WORST_FIRST
 from .thresholds import BandSet, Thresholds, load_thresholds, province_of
 
 __all__ = ["Assessment", "assess", "FLAG_COLUMNS", "COUNTY_COLUMNS", "CHANGE_COLUMNS", "WATCH_COLUMNS"]
@@ -70,7 +71,7 @@ class Assessment:
 
     def grade_table(self) -> pd.DataFrame:
         """Counties by computed grade (rows) and official grade (columns), with totals."""
-        order = ["red", "orange", "yellow", "green", "not_assessed"]
+        order = list(LEVELS_WORST_FIRST)
         official = self.counties["grade"].fillna("none")
         table = pd.crosstab(self.counties["computed_grade"], official, margins=True, margins_name="total")
         rows = [r for r in order if r in table.index] + ["total"]
@@ -81,18 +82,7 @@ class Assessment:
 # ---- argument checks ---------------------------------------------------------------------------
 
 def _check_table(risk_table) -> pd.DataFrame:
-    if not isinstance(risk_table, pd.DataFrame):
-        raise TypeError("risk_table must be a pandas DataFrame, the canonical risk table "
-                        f"(fiscalmon.read_risk or fiscalmon.datasets.demo_risk); got {type(risk_table).__name__}")
-    lacking = [c for c in ("region_code", "period") if c not in risk_table.columns]
-    if lacking:
-        raise ValueError(f"risk_table lacks column(s) {lacking}; it needs region_code and period and any of the "
-                         "indicator columns of docs/data-format.md (Risk). Read files with fiscalmon.read_risk.")
-    table = risk_table.copy()
-    try:
-        table["period"] = pd.PeriodIndex(table["period"], freq="M")
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"risk_table['period'] must hold months such as '2023-06' ({exc})") from None
+    table = check.table_like(risk_table, "risk_table", "risk", ("region_code", "period")).copy()
     table["region_code"] = table["region_code"].astype(str)
     for name in ("region", "parent_code", "grade"):
         if name not in table:
@@ -100,27 +90,17 @@ def _check_table(risk_table) -> pd.DataFrame:
     repeated = table[table.duplicated(["region_code", "period"], keep=False)]
     if len(repeated):
         pairs = sorted({f"{c} {p}" for c, p in zip(repeated["region_code"], repeated["period"].astype(str))})
-        raise ValueError(f"risk_table must have one row per region_code × period; repeated: {', '.join(pairs[:5])}"
-                         + (" …" if len(pairs) > 5 else ""))
+        raise check.ArgumentError("risk_table", ", ".join(pairs[:5]) + (" …" if len(pairs) > 5 else ""),
+                                  "a table with one row per region_code × period")
     return table
 
 
 def _check_month(month, table: pd.DataFrame) -> pd.Period:
-    if isinstance(month, pd.Period):
-        period = month.asfreq("M")
-    elif isinstance(month, str) and re.fullmatch(r"\s*\d{4}-\d{2}\s*", month):
-        try:
-            period = pd.Period(month.strip(), freq="M")
-        except ValueError:
-            period = None
-        if period is None or not 1 <= int(month.strip()[5:]) <= 12:
-            raise ValueError(f"month must be 'YYYY-MM' with a month 01–12 (e.g. '2023-06'); got {month!r}")
-    else:
-        raise ValueError(f"month must be 'YYYY-MM' (e.g. '2023-06') or a pandas Period; got {month!r}")
+    period = check.month_like(month, "month")
     months = table["period"].dropna()
     if not (months == period).any():
         span = f"{months.min()} … {months.max()}" if len(months) else "no months at all"
-        raise ValueError(f"month {str(period)!r} is not in risk_table; it has {span}")
+        raise check.ArgumentError("month", str(period), f"a month of the risk table ({span})")
     return period
 
 
@@ -131,16 +111,16 @@ def _check_thresholds(thresholds) -> Thresholds:
         return thresholds
     if isinstance(thresholds, (str, Path)):
         return load_thresholds(thresholds)
-    raise TypeError("thresholds must be None (the shipped defaults), a Thresholds from load_thresholds(), or the "
-                    f"path of a thresholds TOML file; got {type(thresholds).__name__}")
+    raise check.ArgumentError("thresholds", type(thresholds).__name__, "None (the shipped defaults), a Thresholds "
+                              "from load_thresholds(), or the path of a thresholds TOML file")
 
 
 def _with_regions(table: pd.DataFrame, regions) -> pd.DataFrame:
     if regions is None:
         return table
     if not isinstance(regions, pd.DataFrame) or "region_code" not in regions:
-        raise TypeError("regions must be None or a canonical regions table with region_code (and region, "
-                        f"parent_code, grade), as fiscalmon.read_regions returns; got {type(regions).__name__}")
+        raise check.ArgumentError("region_table", type(regions).__name__, "None or a canonical regions table with "
+                                  "region_code (and region, parent_code, grade), as fiscalmon.read_regions returns")
     info = regions.drop_duplicates("region_code").set_index(regions.drop_duplicates("region_code")["region_code"]
                                                              .astype(str))
     for name in ("region", "parent_code", "grade"):
@@ -301,7 +281,8 @@ def _basis(rows: pd.DataFrame) -> dict[str, np.ndarray]:
 
 # ---- the entry point ---------------------------------------------------------------------------
 
-def assess(risk_table: pd.DataFrame, month, thresholds=None, regions: pd.DataFrame | None = None) -> Assessment:
+def assess(risk_table: pd.DataFrame, month, thresholds=None, region_table: pd.DataFrame | None = None, *,
+           regions=check.UNSET) -> Assessment:
     """Grade every county's risk indicators for one month against the thresholds in force.
 
     Parameters
@@ -310,14 +291,15 @@ def assess(risk_table: pd.DataFrame, month, thresholds=None, regions: pd.DataFra
         The canonical risk table (:func:`fiscalmon.read_risk`): one row per county × month, amounts in
         亿元, every indicator column optional. The months before ``month`` are used for the trailing
         treasury outflow (up to 12) and for the changes since the previous month.
-    month : str 'YYYY-MM' or Period
-        The month to assess; it must be in the table.
+    month : month
+        The month to assess, in any spelling (``'2023-06'``, ``'2023年6月'``, ``202306``); it must be
+        in the table.
     thresholds : None, Thresholds or path
         None for the shipped defaults, a :class:`Thresholds` (:func:`load_thresholds`), or the path of
         a province's thresholds TOML file (loaded over the defaults).
-    regions : DataFrame, optional
+    region_table : DataFrame, optional
         A regions table (:func:`fiscalmon.read_regions`) filling names, parents and official grades the
-        risk table lacks.
+        risk table lacks. (``regions=`` is the old name.)
 
     Returns
     -------
@@ -331,10 +313,11 @@ def assess(risk_table: pd.DataFrame, month, thresholds=None, regions: pd.DataFra
     >>> result.counties[["region", "grade", "computed_grade"]].head(2)      # doctest: +SKIP
     >>> result.flags.query("region_code == '653122' and level == 'red'")   # doctest: +SKIP
     """
+    region_table = check.renamed(region_table, regions, "region_table", "regions")
     table = _check_table(risk_table)
     month = _check_month(month, table)
     thresholds = _check_thresholds(thresholds)
-    table = _with_regions(table, regions)
+    table = _with_regions(table, region_table)
 
     counties = table.loc[table["period"] == month, "region_code"]
     table = table[table["region_code"].isin(counties) & (table["period"] <= month)].sort_values(["region_code", "period"])
@@ -395,7 +378,7 @@ def _flags(now, values, missing, graded) -> pd.DataFrame:
 
 def _counties(now: pd.DataFrame, graded: _Graded) -> pd.DataFrame:
     level = graded.level
-    counts = {name: (level == name).sum(axis=1) for name in ("red", "orange", "yellow", "green", "not_assessed")}
+    counts = {name: (level == name).sum(axis=1) for name in LEVELS_WORST_FIRST}
     ranks = graded.rank()
     worst = ranks.max(axis=1)
     by_rank = {v: k for k, v in LEVEL_RANK.items()}

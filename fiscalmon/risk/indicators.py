@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import time_progress_pct
-from ..schema import GRADE_ZH, RISK_AMOUNTS
+from ..schema import LEVEL_RANK, LEVEL_ZH, RISK_AMOUNTS
 
 __all__ = [
     "Indicator",
@@ -57,9 +57,7 @@ TREASURY_WINDOW_MONTHS = 12
 VALUE_DECIMALS = 9
 
 #: Levels, worst first, with their Chinese names. ``not_assessed``: an input was missing.
-LEVEL_ZH: dict[str, str] = {**GRADE_ZH, "not_assessed": "未评估"}
 #: Severity used to order levels; ``not_assessed`` is below green and never counts as a flag.
-LEVEL_RANK: dict[str, int] = {"red": 3, "orange": 2, "yellow": 1, "green": 0, "not_assessed": -1}
 
 #: Month-over-month change categories (see :func:`fiscalmon.risk.assess`).
 CHANGE_ZH: dict[str, str] = {

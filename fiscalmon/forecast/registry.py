@@ -1,0 +1,72 @@
+"""The projection methods, registered in one table that the command line, the report and the backtest read.
+
+Each :class:`Method` says what kind of method it is (a bureau rule over year-to-date ratios, a fitted
+time-series model, or the combination), its Chinese name, what it needs, and where its intervals come
+from. Adding a method is one entry here and its function (the bureau rules in
+:mod:`fiscalmon.forecast.methods`, the models in :mod:`fiscalmon.forecast.models`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from . import methods as rules
+
+
+@dataclass(frozen=True)
+class Method:
+    """One projection method.
+
+    Attributes
+    ----------
+    name : str
+        The key used by ``methods=``, ``--method`` and the ``method`` column.
+    zh : str
+        Its Chinese name, for tables and charts.
+    kind : {'bureau', 'model', 'combination'}
+        ``bureau``: a rule over YTD ratios, vectorised over a panel of any size; ``model``: a
+        statsmodels model fitted series by series (slow; a backtest refits it every year);
+        ``combination``: a weighted average of bureau methods.
+    needs : str
+        What it needs, in words.
+    intervals : str
+        Where its interval comes from before any past error is available: ``backtest`` (past errors
+        only), ``simulation`` (the fitted model's paths).
+    function : callable, optional
+        For a bureau rule: ``function(panel, t, m) -> Projection``.
+    """
+
+    name: str
+    zh: str
+    kind: str
+    needs: str
+    intervals: str
+    function: Callable | None = None
+
+
+_LIST = [
+    Method("carry_forward", "增幅外推法", "bureau", "this year's and last year's YTD at the month, last year's outturn",
+           "backtest", rules.carry_forward),
+    Method("progress_ratio", "历年同期进度法", "bureau", "two past years' YTD at the month and their outturns",
+           "backtest", rules.progress_ratio),
+    Method("blended", "混合增幅法", "bureau", "this and last year's YTD, last year's outturn; a budget or past outturns",
+           "backtest", rules.blended),
+    Method("ets", "指数平滑(ETS)", "model", "24 months of single-month history", "simulation"),
+    Method("sarima", "季节ARIMA", "model", "36 months of single-month history", "simulation"),
+    Method("growth_path", "增幅路径法", "bureau", "the YTD growth path and one YTD amount", "backtest", rules.growth_path),
+    Method("combination", "组合预测", "combination", "what its members need", "backtest"),
+]
+
+#: Every method, by name, in the order the documentation lists them.
+METHODS: dict[str, Method] = {method.name: method for method in _LIST}
+#: The bureau rules, by name (vectorised over a panel; the combination's possible members).
+BUREAU_METHODS: dict[str, Callable] = {m.name: m.function for m in _LIST if m.kind == "bureau"}
+#: The fitted models (refitted each year in a backtest).
+MODEL_METHODS = tuple(m.name for m in _LIST if m.kind == "model")
+#: Chinese names of the methods, for tables and charts.
+METHOD_ZH = {m.name: m.zh for m in _LIST}
+#: The default members of the combination: the bureau methods, fast for any panel size.
+COMBINATION_MEMBERS = ("carry_forward", "progress_ratio", "blended", "growth_path")
+#: The order in which a method that cannot run falls back to another.
+FALLBACK_ORDER = ("progress_ratio", "carry_forward", "growth_path")
