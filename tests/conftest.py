@@ -42,3 +42,12 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that run the command line in a process, a notebook or a browser are slow: ``pytest -m 'not slow'``
+    is the fast loop; the README's command runs everything."""
+    for item in items:
+        if "cli" in getattr(item, "fixturenames", ()) or item.path.name == "test_notebooks.py" \
+                or "chromium" in item.name:
+            item.add_marker(pytest.mark.slow)

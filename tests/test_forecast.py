@@ -292,13 +292,13 @@ def test_a_method_that_cannot_project_says_which_input_it_lacked():
     values = {f"2023-{k:02d}": 10.0 + k for k in range(1, 7)}
     table = _series_table(values)
     result = forecast_full_year(table, month="2023-06", methods=["carry_forward", "progress_ratio"]).table
-    notes = result.set_index("method")["note"]
-    assert "needs last year's full-year amount" in notes["carry_forward"]
-    assert "at least two past years" in notes["progress_ratio"]
+    why = result.set_index("method")["no_projection"]
+    assert "needs last year's full-year amount" in why["carry_forward"]
+    assert "at least two past years" in why["progress_ratio"]
     growth_only = table.assign(ytd=np.where(table["period"] == pd.Period("2023-06", freq="M"), np.nan, table["ytd"]),
                                yoy_pct=5.0)
     result = forecast_full_year(growth_only, month="2023-06", methods="carry_forward").table
-    assert "no YTD amount at 2023-06" in result.loc[0, "note"]
+    assert "no YTD amount at 2023-06" in result.loc[0, "no_projection"]
 
 
 def test_cli_table_shows_a_fallback_as_requested_and_used_method(cli, tmp_path):
