@@ -62,7 +62,12 @@ def ytd_to_monthly(ytd: pd.Series) -> pd.Series:
     [10.0, 15.0, 20.0]
     """
     ytd = ytd.sort_index()
-    return ytd - _year_groups(ytd).shift().fillna(0.0)
+    return _differences(ytd, [pd.PeriodIndex(ytd.index, freq="M").year])
+
+
+def _differences(ytd: pd.Series, keys: list) -> pd.Series:
+    """Each YTD amount minus the previous one in its group (a series' year): the single months."""
+    return ytd - ytd.groupby(keys, sort=False).shift().fillna(0.0)
 
 
 def monthly_to_ytd(monthly: pd.Series) -> pd.Series:
@@ -89,9 +94,7 @@ def months_covered(index) -> pd.Series:
     [2, 1]
     """
     periods = pd.PeriodIndex(index, freq="M").sort_values()
-    months = pd.Series(periods.month, index=periods)
-    previous = months.groupby(periods.year).shift().fillna(0).astype(int)
-    return (months - previous).astype(int)
+    return _differences(pd.Series(periods.month, index=periods), [periods.year]).astype(int)
 
 
 def combine_jan_feb(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -333,11 +336,9 @@ def derive(monthly: pd.DataFrame, annual: pd.DataFrame | None = None) -> pd.Data
     table = table.sort_values(keys).reset_index(drop=True)
     # Single months, as ytd_to_monthly does per series, for every series at once.
     with_ytd = table[table["ytd"].notna()]
-    year = with_ytd["period"].dt.year
-    groups = with_ytd.groupby([with_ytd["region_code"], with_ytd["item"], year], sort=False)
-    month = with_ytd["period"].dt.month
-    table["month_amount"] = with_ytd["ytd"] - groups["ytd"].shift().fillna(0.0)
-    table["months_covered"] = month - month.groupby([with_ytd["region_code"], with_ytd["item"], year]).shift().fillna(0)
+    series = [with_ytd["region_code"], with_ytd["item"], with_ytd["period"].dt.year]
+    table["month_amount"] = _differences(with_ytd["ytd"], series)
+    table["months_covered"] = _differences(with_ytd["period"].dt.month.astype(float), series)
     table["time_progress_pct"] = time_progress_pct(table["period"])
 
     table["budget_used"] = np.nan
