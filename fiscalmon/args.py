@@ -168,7 +168,8 @@ def table_like(value, name: str, kind: str, required: Iterable[str], *, optional
     """A canonical table of ``kind`` (as the readers return it) with the ``required`` columns."""
     if value is None and optional:
         return None
-    readers = {"monthly": "read_monthly", "annual": "read_annual", "risk": "read_risk", "regions": "read_regions"}
+    readers = {"monthly": "read_monthly", "annual": "read_annual", "risk": "read_risk", "regions": "read_regions",
+               "special": "read_special"}
     if not isinstance(value, pd.DataFrame):
         raise ArgumentError(name, type(value).__name__, f"a canonical {kind} table (a DataFrame from "
                             f"fiscalmon.{readers[kind]})")

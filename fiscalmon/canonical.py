@@ -8,6 +8,7 @@ on the reader's :class:`~fiscalmon.layout.Collector`. Table-level checks follow 
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import numpy as np
@@ -139,14 +140,15 @@ def canonical_table(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, uni
                   "it is: region='652300 昌吉州' (command line: --file-region '652300 昌吉州').")
         return table
 
-    if spec.name in ("monthly", "risk"):
+    if spec.name in ("monthly", "risk", "special"):
         years = column("year", parse.parse_year) if "year" in cells else None
         table["period"] = _periods(cells, years, out, year_arg=year)
     if spec.name == "annual":
         if "year" not in cells:
             out.error(None, None, None, "a year column (year/年度)", "Add the fiscal year of each row.")
         table["year"] = column("year", parse.parse_year).astype("Int64")
-    if spec.name in ("monthly", "annual"):
+        table["adjusted_budget_date"] = _months_of(column("adjusted_budget_date", _approval_month))
+    if spec.name in ("monthly", "annual", "special"):
         if "item" not in cells:
             out.error(None, None, None, "an item column (item/项目)", "Add the item of each row.")
             return table
@@ -165,6 +167,8 @@ def canonical_table(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, uni
         table["grade"] = column("grade", parse.parse_grade)
     if spec.name == "risk":
         table["parent_code"] = column("parent_code", parse.parse_code)
+    if spec.name == "special":
+        table["label"] = column("label", parse.clean_text)
 
     for name in spec.percents:
         if name in cells:
@@ -186,6 +190,33 @@ def canonical_table(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, uni
         if name in cells:
             table[name] = column(name, parse.clean_text)
     return table
+
+
+def _approval_month(value: object):
+    """The month a date (2023-07-28, 2023年7月28日) falls in; ``None`` for an empty cell."""
+    if parse.clean_text(value) is None:
+        return None
+    if isinstance(value, str):
+        value = re.sub(r"(\d{4})年(\d{1,2})月(\d{1,2})日?", r"\1-\2-\3", parse.clean_text(value))
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        year, month = parse.parse_month_spec(value)
+        if year is None:
+            raise parse.CellError("a date such as 2023-07-28", "Write the day the adjusted budget was approved.") from None
+        return year, month
+    if pd.isna(stamp):
+        return None
+    return stamp.year, stamp.month
+
+
+def _months_of(pairs: pd.Series) -> pd.Series:
+    known = pairs.notna()
+    result = pd.Series(pd.PeriodIndex([pd.NaT] * len(pairs), freq="M"), index=pairs.index)
+    if known.any():
+        result[known] = pd.PeriodIndex.from_fields(year=[p[0] for p in pairs[known]], month=[p[1] for p in pairs[known]],
+                                                   freq="M")
+    return result
 
 
 def _periods(cells: pd.DataFrame, years: pd.Series | None, out: Collector, *, year_arg) -> pd.Series:

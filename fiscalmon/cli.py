@@ -54,12 +54,19 @@ def _read_inputs(args):
     return join_tables(monthly, annual)
 
 
+def _read_special(args):
+    """The special-factors table(s) of --special (可比口径), or None."""
+    from .io import read_special
+
+    return read_files(read_special, args.special, args, "special") if args.special else None
+
+
 def cmd_forecast(args) -> None:
     from .forecast import OUTPUT_COLUMNS, forecast_full_year
 
     monthly, annual = _read_inputs(args)
     result = forecast_full_year(monthly, annual, args.month, methods=args.method, items=args.item,
-                                regions=args.region, progress=not args.quiet)
+                                regions=args.region, special=_read_special(args), progress=not args.quiet)
     table = result.table
     if args.format == "csv":
         emit(render_table(table[OUTPUT_COLUMNS], "csv"), args)
@@ -83,7 +90,7 @@ def cmd_backtest(args) -> None:
 
     monthly, annual = _read_inputs(args)
     result = backtest(monthly, annual, methods=args.method, months=args.months or range(1, 12), items=args.item,
-                      regions=args.region, min_train_years=args.min_train_years)
+                      regions=args.region, special=_read_special(args), min_train_years=args.min_train_years)
     summary = result.summary
     if args.plot:
         _save_backtest_plot(summary, args.plot)
@@ -151,7 +158,8 @@ def cmd_report(args) -> None:
         step(steps[2])
         risk = read_files(read_risk, args.risk, args, "risk") if args.risk else None
         report = monthly_report(monthly, annual, risk, args.month, prefecture=args.prefecture, item=args.item,
-                                method=args.method, thresholds=args.thresholds, progress=step)
+                                method=args.method, thresholds=args.thresholds, special=_read_special(args),
+                                progress=step)
         step(steps[-1])
         path = report.to_html(args.output) if suffix == ".html" else report.to_excel(args.output)
         bar.update(1)
@@ -227,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for sub in (summary, forecast, backtest):
         add_reading_arguments(sub)
+    for sub in (forecast, backtest, report):
+        sub.add_argument("--special", nargs="+", metavar="FILE",
+                         help="special factors (可比口径: refunds, one-off receipts …) to project on the comparable basis")
     add_reading_arguments(report, prefecture=False)
 
     for sub in (summary, items, forecast, backtest):

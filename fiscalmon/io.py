@@ -33,6 +33,7 @@ from .schema import (
     MONTHLY_ALIASES,
     REGION_ALIASES,
     RISK_ALIASES,
+    SPECIAL_ALIASES,
     RISK_AMOUNTS,
 )
 
@@ -48,11 +49,13 @@ __all__ = [
 ]
 
 
-MONTHLY_COLUMNS = ["region_code", "region", "period", "item", "ytd", "yoy_pct", "yoy_change",
+MONTHLY_COLUMNS = ["region_code", "region", "period", "item", "ytd", "yoy_pct", "yoy_comparable_pct", "yoy_change",
                    "completion_pct", "yoy_pct_min", "budget", "adjusted_budget", "unit", "source_unit"]
 ANNUAL_COLUMNS = ["region_code", "region", "year", "item", "budget", "adjusted_budget", "outturn",
+                  "target_growth_pct", "adjusted_budget_date",
                   "unit", "source_unit"]
 REGION_COLUMNS = ["region_code", "region", "parent_code", "level", "grade", "aliases"]
+SPECIAL_COLUMNS = ["region_code", "region", "period", "item", "label", "ytd_effect", "unit", "source_unit"]
 RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK_AMOUNTS, "unit",
                 "source_unit"]
 
@@ -60,24 +63,29 @@ RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK
 
 #: The columns each kind of table needs before its rows can be checked.
 _KEY_COLUMNS = {"monthly": ("region_code", "period", "item"), "annual": ("region_code", "year", "item"),
-                "regions": ("region_code",), "risk": ("region_code", "period")}
+                "regions": ("region_code",), "risk": ("region_code", "period"),
+                "special": ("region_code", "period", "item")}
 #: Every kind of table by name (to say which kind a file that fails as one looks like).
 _SPECS: dict[str, TableSpec] = {}
 _MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change", "ytd_prior", "budget", "adjusted_budget"),
-                     ("yoy_pct", "completion_pct", "yoy_pct_min"),
+                     ("yoy_pct", "yoy_comparable_pct", "completion_pct", "yoy_pct_min"),
                      "region, period, item and an amount or growth (地区, 月份, 项目, 累计, 同比增长)",
                      wide=("item", "month"), default_measure="ytd",
-                     measures=("ytd", "yoy_pct", "completion_pct", "yoy_change", "ytd_prior", "budget", "adjusted_budget"),
+                     measures=("ytd", "yoy_pct", "yoy_comparable_pct", "completion_pct", "yoy_change", "ytd_prior",
+                               "budget", "adjusted_budget"),
                      distinctive=("period", "item"))
-_ANNUAL = TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), (),
+_ANNUAL = TableSpec("annual", ANNUAL_ALIASES, ("budget", "adjusted_budget", "outturn"), ("target_growth_pct",),
                     "region, year, item and budget or outturn (地区, 年度, 项目, 预算数, 决算数)",
                     wide=("item", "year"), measures=("budget", "adjusted_budget", "outturn"),
                     distinctive=("year", "item"))
 _REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and level (地区编码, 地区, 级次)",
                      distinctive=("level", "parent_code"))
+_SPECIAL = TableSpec("special", SPECIAL_ALIASES, ("ytd_effect", "ytd_reduction"), (),
+                     "region, period, item and the effect of a special factor (地区, 月份, 项目, 特殊因素, 累计影响)",
+                     distinctive=("label",))
 _RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)",
                   distinctive=("period", "grade"))
-_SPECS.update({spec.name: spec for spec in (_MONTHLY, _ANNUAL, _REGIONS, _RISK)})
+_SPECS.update({spec.name: spec for spec in (_MONTHLY, _ANNUAL, _REGIONS, _RISK, _SPECIAL)})
 
 
 def _region_argument(region) -> tuple[str | None, str | None] | None:
@@ -386,6 +394,39 @@ def read_risk(source, *, sheet: str | int | None = None, unit: str | None = None
     table = _read_table(source, _RISK, sheet=sheet, unit=unit, encoding=encoding, region=region,
                         region_table=region_table, prefecture=prefecture)
     return ordered(table, RISK_COLUMNS, ["region_code", "period"])
+
+
+def read_special(source, *, sheet: str | int | None = None, unit: str | None = None, year: int | None = None,
+                 encoding: str | None = None, region: str | None = None, region_table=None,
+                 prefecture: str | None = None) -> pd.DataFrame:
+    """Read a special-factors table (可比口径): what moved an item's revenue off its underlying course.
+
+    One row per region × period × item × factor: ``ytd_effect`` is the factor's cumulative effect on
+    the item's revenue from January to ``period`` (亿元, signed: −15,760 for refunds that lowered
+    revenue, +45 for a one-off receipt). A column written as a reduction (减收金额, 退税金额) is read
+    with its sign turned. Rows after the as-of month of a projection are the analyst's declared
+    expectation for the rest of the year. Parameters are as for :func:`read_monthly`.
+
+    Returns
+    -------
+    DataFrame
+        ``region_code, region, period, item, label, ytd_effect, unit ('亿元'), source_unit``.
+
+    Examples
+    --------
+    >>> import pandas as pd, fiscalmon
+    >>> raw = pd.DataFrame({"地区": ["新疆维吾尔自治区"], "月份": ["2023-06"], "项目": ["非税收入"],
+    ...                     "特殊因素": ["和田火烧云铅锌矿探矿权出让收益"], "累计影响(亿元)": [45]})
+    >>> fiscalmon.read_special(raw)[["region_code", "period", "item", "ytd_effect"]]
+      region_code   period            item  ytd_effect
+    0      650000  2023-06  nontax_revenue        45.0
+    """
+    table = _read_table(source, _SPECIAL, sheet=sheet, unit=unit, year=year, encoding=encoding, region=region,
+                        region_table=region_table, prefecture=prefecture)
+    reduction = table.pop("ytd_reduction") if "ytd_reduction" in table else None
+    if reduction is not None:
+        table["ytd_effect"] = table["ytd_effect"].combine_first(-reduction)
+    return ordered(table, SPECIAL_COLUMNS, ["region_code", "item", "period"])
 
 
 @dataclass

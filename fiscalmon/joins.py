@@ -49,6 +49,7 @@ def own_rows(derived: pd.DataFrame, rows: pd.DataFrame, keys: list[str]) -> pd.D
 
 
 _KEYS = {"monthly": ["region_code", "period", "item"], "annual": ["region_code", "year", "item"],
+         "special": ["region_code", "period", "item", "label"],
          "regions": ["region_code"], "risk": ["region_code", "period"]}
 
 

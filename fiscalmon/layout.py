@@ -29,6 +29,8 @@ _ID_FIELDS = {"region_code", "region", "parent_code", "period", "item", "year", 
 #: Endings of a group header that are not part of the names under it (“三保”情况 over 预算 is 三保预算).
 _GROUP_ENDINGS = ("有关情况", "执行情况", "完成情况", "情况", "指标", "监测")
 _YEAR_HEADER = re.compile(r"^(\d{4})年度?(.*)$")
+#: Comparable growth written as what it leaves out: 扣除留抵退税因素后增长, 剔除一次性因素增幅.
+_COMPARABLE = re.compile(r"^(扣除|剔除|不含).+(增长|增幅)(率)?$")
 
 
 @dataclass
@@ -136,6 +138,8 @@ def read_header_cell(index: int, cell: object, lookup: dict[str, str], spec: Tab
     column = Column(index, text, lookup.get(bare) or lookup.get(raw_bare), unit)
     if _percent and column.field == "yoy_change":  # 增减% is the growth rate, 增减 the amount
         column = replace(column, field="yoy_pct")
+    if column.field is None and "yoy_comparable_pct" in spec.aliases and _COMPARABLE.match(bare):
+        column = replace(column, field="yoy_comparable_pct")  # 扣除留抵退税因素后增长, 剔除一次性收入后增幅
     if column.field is not None or not bare:
         return column
     if bare in _ROW_NUMBERS:

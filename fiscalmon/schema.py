@@ -155,6 +155,8 @@ MONTHLY_ALIASES: dict[str, tuple[str, ...]] = {
             "自年初累计", "累计执行", "累计收入"),
     "yoy_pct": ("同比增长", "同比", "增幅", "同比增幅", "同比增减", "增长率", "同比增长率", "增长", "比上年同期增长",
                 "比上年增长", "较上年同期增长", "同比增减幅度", "同比±"),
+    "yoy_comparable_pct": ("可比增长", "可比口径增长", "可比增幅", "同口径增长", "同口径增幅", "可比口径同比增长",
+                           "扣除特殊因素后增长", "扣除特殊因素增长", "剔除特殊因素后增长", "可比"),
     "yoy_change": ("同比增减额", "增减额", "比上年同期增减", "增收额", "增减", "比上年增减"),
     "ytd_prior": ("上年同期累计", "上年同期", "上年同期数", "上年累计", "去年同期", "上年同期完成", "上年同期累计数"),
     "completion_pct": ("预算完成率", "完成预算", "为预算的", "占预算", "完成率", "占年初预算", "完成年初预算",
@@ -176,6 +178,11 @@ ANNUAL_ALIASES: dict[str, tuple[str, ...]] = {
     "budget": ("预算数", "年初预算", "年初预算数", "预算", "年度预算", "年初预算安排"),
     "adjusted_budget": ("调整预算数", "调整预算", "调整后预算", "变动预算"),
     "outturn": ("决算数", "全年完成", "全年完成数", "执行数", "实际完成", "决算"),
+    # A target stated as growth (年初10%的增长预期目标): the budget is last year's outturn × (1 + g).
+    "target_growth_pct": ("年初预期增长目标", "预期增长目标", "增长目标", "收入增长目标", "预期增长", "目标增长率",
+                          "预期增幅"),
+    # The day the 人大常委会 approved the adjusted budget: before it, the 年初预算 is in force.
+    "adjusted_budget_date": ("调整预算批准日期", "调整预算日期", "调整日期", "批准日期", "调整预算批准时间"),
     **_UNIT_ALIAS,
     **_TEXT_ALIASES,
 }
@@ -235,6 +242,21 @@ _RISK_VARIANTS: dict[str, tuple[str, ...]] = {
     "fund_expenditure": ("政府性基金预算支出预算", "政府性基金支出预算"),
     "advances_balance": ("暂付款", "暂付性款项余额"),
     "advances_prev_yearend": ("年初暂付款余额", "上年末暂付性款项余额"),
+}
+
+#: The special-factors table (可比口径): what moved an item's revenue away from its underlying course.
+SPECIAL_ALIASES: dict[str, tuple[str, ...]] = {
+    **_ID_ALIASES,
+    "period": MONTHLY_ALIASES["period"],
+    "item": MONTHLY_ALIASES["item"],
+    "year": MONTHLY_ALIASES["year"],
+    "label": ("特殊因素", "因素", "特殊因素名称", "因素名称", "说明", "事项", "减收因素", "增收因素"),
+    "ytd_effect": ("累计影响", "影响金额", "影响数", "累计影响金额", "影响额", "影响收入", "增减收影响", "ytd effect"),
+    # Written as a reduction (减收, 退税): a positive figure lowered revenue.
+    "ytd_reduction": ("减收金额", "减收额", "减收", "退税金额", "退税额", "留抵退税额"),
+    **_UNIT_ALIAS,
+    "source": _TEXT_ALIASES["source"],
+    "note": ("备注", "注"),
 }
 
 RISK_ALIASES: dict[str, tuple[str, ...]] = {

@@ -32,7 +32,7 @@ def check(table: pd.DataFrame, kind: str, out, *, unreadable_rows=frozenset(), l
     can plausibly be.
     """
     table = _region_ids(table, out, unreadable_rows)
-    checks = {"monthly": _monthly, "annual": _annual, "regions": _regions, "risk": _risk}[kind]
+    checks = {"monthly": _monthly, "annual": _annual, "regions": _regions, "risk": _risk, "special": _special}[kind]
     if kind in ("monthly", "annual"):
         checks(table, out, unreadable_rows, levels or {})
     else:
@@ -221,8 +221,9 @@ def _growth_mismatch(table: pd.DataFrame, out) -> None:
 def _annual(table: pd.DataFrame, out, unreadable_rows, levels) -> None:
     amounts = ["budget", "adjusted_budget", "outturn"]
     located = table["year"].notna() & table["item"].notna() & ~table["_row"].isin(unreadable_rows)
-    for row in table.loc[located & table[amounts].isna().all(axis=1), "_row"]:
-        out.error(row, "budget/adjusted_budget/outturn", None, "a budget, adjusted budget or outturn",
+    figures = amounts + [c for c in ("target_growth_pct",) if c in table]
+    for row in table.loc[located & table[figures].isna().all(axis=1), "_row"]:
+        out.error(row, "budget/adjusted_budget/outturn", None, "a budget, adjusted budget, outturn or growth target",
                   "Fill in the figure, or remove the row.")
     _negative_amounts(table, amounts, out)
     low, high = BUDGET_RATIO_RANGE
@@ -252,3 +253,13 @@ def _risk(table: pd.DataFrame, out, unreadable_rows) -> None:
     _negative_amounts(table, RISK_AMOUNTS, out)
     _duplicates(table, ["region_code", "period"], out)
 
+
+
+def _special(table: pd.DataFrame, out, unreadable_rows) -> None:
+    """Every factor row has an effect; the same factor twice for one region × period × item is a duplicate."""
+    located = table["period"].notna() & table["item"].notna() & ~table["_row"].isin(unreadable_rows)
+    figures = [c for c in ("ytd_effect", "ytd_reduction") if c in table]
+    for row in table.loc[located & table[figures].isna().all(axis=1), "_row"]:
+        out.error(row, "ytd_effect", None, "the factor's cumulative effect on revenue (累计影响)",
+                  "Fill in the effect (negative for a factor that lowered revenue), or remove the row.")
+    _duplicates(table.assign(label=table["label"].fillna("")), ["region_code", "period", "item", "label"], out)

@@ -17,6 +17,7 @@ from . import intervals as iv
 from .core import _flows_only, checked_tables, method_names
 from .history import past_combination, past_projections
 from .models import fit_and_simulate, single_months
+from .comparable import restated
 from .panel import Panel, build_panel
 from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, METHODS, MODEL_METHODS
 from .result import Backtest
@@ -28,7 +29,8 @@ DETAIL_COLUMNS = ["region_code", "region", "item", "year", "as_of_month", "metho
 
 
 def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, methods=None, months=range(1, 12),
-             items=None, regions=None, min_train_years: int = 5, members=COMBINATION_MEMBERS,
+             items=None, regions=None, special: pd.DataFrame | None = None, min_train_years: int = 5,
+             members=COMBINATION_MEMBERS,
              as_of_months=check.UNSET, detail=check.UNSET) -> Backtest:
     """Backtest projection methods on past years, per method and as-of month.
 
@@ -43,6 +45,9 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     items : str or list, optional
         Item keys or Chinese names to test, pooled in the summary (default: every flow item).
     regions : list of region codes, optional
+    special : DataFrame, optional
+        Special factors (:func:`fiscalmon.read_special`); each past year uses those booked by its
+        as-of month only.
     min_train_years : int
         Years at the start of each series used only to learn errors; scoring starts after them.
 
@@ -68,6 +73,8 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
         warnings.warn("detail= is deprecated: the result always has .summary and .detail", DeprecationWarning,
                       stacklevel=2)
     monthly, annual = checked_tables(monthly, annual)
+    special = check.table_like(special, "special", "special", ("region_code", "period", "item", "ytd_effect"),
+                               optional=True)
     names = method_names([*COMBINATION_MEMBERS, "combination"] if methods is None else methods)
     members = check.names_like(members, "members", BUREAU_METHODS)
     months = check.months_like(months, "months", low=1, high=11)
@@ -78,14 +85,20 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     items = _flows_only(sorted(held) if asked is None else asked, asked=asked is not None)
     rows = []
     for item in items:
-        panel = build_panel(table, annual, items=item)
+        panel = build_panel(table, annual, items=item, special=special)
         for m in months:
             rows.append(_one_month(panel, m, names, members, min_train_years))
     detail_table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DETAIL_COLUMNS)
     return Backtest(summarise(detail_table), detail_table, items)
 
 
-def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.DataFrame:
+def _one_month(natural: Panel, m: int, names, members, min_train_years) -> pd.DataFrame:
+    """Every scored year's projection at month ``m``, on the comparable basis as a live projection makes
+    it: the underlying year projected, the factors booked by month ``m`` added back (no more were known
+    then); the budget the one in force at month ``m``; scored against the natural outturn."""
+    panel = restated(natural)
+    added = np.nan_to_num(natural.special[:, :, m - 1])
+    budgets = np.column_stack([natural.budget_at(t, m)[0] for t in range(len(natural.years))])
     bureau = [name for name in names if name in BUREAU_METHODS]
     needed = sorted(set(bureau) | (set(members) if "combination" in names else set()))
     past = past_projections(panel, m, needed, len(panel.years))
@@ -109,19 +122,19 @@ def _one_month(panel: Panel, m: int, names, members, min_train_years) -> pd.Data
             z = iv.standardised(earlier, scales)
             bounds = iv.intervals(past.points[name][:, t], scales, z)
             for level in iv.LEVELS:
-                lo[level][:, t], hi[level][:, t] = bounds[f"lo{level}"], bounds[f"hi{level}"]
-            p_attain[:, t] = iv.attain_probability(past.points[name][:, t], panel.budget[:, t], scales, z)
+                lo[level][:, t], hi[level][:, t] = bounds[f"lo{level}"] + added[:, t], bounds[f"hi{level}"] + added[:, t]
+            p_attain[:, t] = iv.attain_probability(past.points[name][:, t], budgets[:, t] - added[:, t], scales, z)
         first_years = _first_scored_year(panel, min_train_years)
         for t in range(len(panel.years)):
-            score = (t >= first_years) & np.isfinite(past.points[name][:, t]) & np.isfinite(past.actual[:, t])
+            score = (t >= first_years) & np.isfinite(past.points[name][:, t]) & np.isfinite(natural.outturn[:, t])
             if not score.any():
                 continue
             frames.append(pd.DataFrame({
                 "region_code": panel.keys["region_code"][score], "region": panel.keys["region"][score],
                 "item": panel.keys["item"][score], "year": int(panel.years[t]), "as_of_month": m, "method": name,
-                "actual": past.actual[score, t], "point": past.points[name][score, t],
+                "actual": natural.outturn[score, t], "point": past.points[name][score, t] + added[score, t],
                 "lo80": lo[80][score, t], "hi80": hi[80][score, t], "lo95": lo[95][score, t], "hi95": hi[95][score, t],
-                "budget": panel.budget[score, t], "p_attain": p_attain[score, t],
+                "budget": budgets[score, t], "p_attain": p_attain[score, t],
             }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=DETAIL_COLUMNS)
 

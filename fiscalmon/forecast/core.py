@@ -22,7 +22,8 @@ from .history import combination_weights, combine, enough_for_weights, past_comb
 from .history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
 from .methods import last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
 from .models import fit_and_simulate, single_months
-from .panel import BUDGET_SOURCES, Panel, build_panel
+from .comparable import added_back, growth_pct, restated
+from .panel import Panel, build_panel
 from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, FALLBACK_ORDER, METHODS, MODEL_METHODS
 from .result import CombinationWeights, Projection
 
@@ -33,7 +34,8 @@ OUTPUT_COLUMNS = ["region_code", "region", "item", "as_of", "ytd", "last_year_ou
 #: Further columns of the table: the method asked for (``method`` is the one that produced the row,
 #: which differs after a fall-back), where the interval and the budget came from, why there is no
 #: projection (empty when there is one), what was assumed, what happened.
-EXTRA_COLUMNS = ["requested_method", "interval_source", "budget_source", "no_projection", "assumptions", "note"]
+EXTRA_COLUMNS = ["requested_method", "interval_source", "budget_source", "no_projection", "yoy_pct",
+                 "yoy_comparable_pct", "special_ytd", "special_full_year", "assumptions", "note"]
 MONTHLY_REQUIRED = ("region_code", "region", "period", "item", "ytd", "yoy_pct")
 ANNUAL_REQUIRED = ("region_code", "year", "item", "budget", "adjusted_budget", "outturn")
 
@@ -66,9 +68,10 @@ def checked_tables(monthly, annual) -> tuple[pd.DataFrame, pd.DataFrame | None]:
 
 
 def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, month=None, *,
-                       methods="combination", items=None, regions=None, members=COMBINATION_MEMBERS,
-                       n_paths: int = 1000, random_state: int = 0, reference_errors: pd.DataFrame | None = None,
-                       progress=False, as_of=check.UNSET, method=check.UNSET) -> Projection:
+                       methods="combination", items=None, regions=None, special: pd.DataFrame | None = None,
+                       members=COMBINATION_MEMBERS, n_paths: int = 1000, random_state: int = 0,
+                       reference_errors: pd.DataFrame | None = None, progress=False, as_of=check.UNSET,
+                       method=check.UNSET) -> Projection:
     """Project the full year from year-to-date figures, with intervals and the odds of reaching the budget.
 
     Parameters
@@ -87,6 +90,12 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     items : str or list, optional
         Item keys or Chinese names to project (default: every flow item with figures at ``month``).
     regions : list of region codes, optional
+    special : DataFrame, optional
+        Special factors (:func:`fiscalmon.read_special`): each method projects the underlying year with
+        them taken out of every year, and this year's are added back (those to date, and those the
+        table declares for the rest of the year). A reported comparable growth in ``monthly``
+        (``yoy_comparable_pct``) implies the factor where the table gives none. See
+        :mod:`fiscalmon.forecast.comparable`.
     members : tuple of method names
         What the combination combines (default: the four bureau methods).
     n_paths : int
@@ -119,6 +128,8 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     month = check.renamed(month, as_of, "month", "as_of")
     methods = check.renamed(methods, method, "methods", "method")
     monthly, annual = checked_tables(monthly, annual)
+    special = check.table_like(special, "special", "special", ("region_code", "period", "item", "ytd_effect"),
+                               optional=True)
     names = method_names(methods)
     members = check.names_like(members, "members", BUREAU_METHODS)
     period = monthly["period"].max() if month is None else check.month_like(month)
@@ -138,7 +149,7 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         reference_errors = shipped()
     frames, weights = [], {}
     for item in wanted:
-        panel = build_panel(table, annual, items=item, last_year=period.year)
+        panel = build_panel(table, annual, items=item, last_year=period.year, special=special)
         here = panel.ytd[:, panel.year_index(period.year), period.month - 1]
         growth = panel.yoy[:, panel.year_index(period.year), period.month - 1]
         panel = panel.subset(np.isfinite(here) | np.isfinite(growth))
@@ -176,11 +187,11 @@ def _notes(table: pd.DataFrame, weights: dict[str, CombinationWeights]) -> list[
 #: How each budget source is named in the notes (fiscalmon.forecast.panel.BUDGET_SOURCES in words).
 BUDGET_WORDS = {"adjusted_budget": "the annual table's adjusted budget (调整预算)",
                 "budget": "the annual table's budget (年初预算)",
+                "target_growth": "the annual table's growth target (last year's outturn × (1 + target))",
                 "monthly_budget": "the monthly table's 年初预算 column",
                 "implied_by_completion": "the printed 完成预算% (a budget back-computed from a rounded rate: "
                                          "uncertain by up to 0.005 ÷ rate of itself)",
                 "": "nowhere: no budget, so no odds and no required growth"}
-assert set(BUDGET_WORDS) == {*BUDGET_SOURCES, ""}
 
 
 def _flows_only(items: list[str], asked: bool) -> list[str]:
@@ -198,8 +209,10 @@ def _flows_only(items: list[str], asked: bool) -> list[str]:
     return flows
 
 
-def _forecast_panel(panel: Panel, period: pd.Period, names, members, n_paths, seed, reference, progress):
-    t, m = panel.year_index(period.year), period.month
+def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, seed, reference, progress):
+    t, m = natural.year_index(period.year), period.month
+    # Every method works on the comparable basis (special factors taken out; the same panel when none).
+    panel = restated(natural)
     view = panel.as_of(period.year, m)
     runs: dict[str, _Run] = {}
 
@@ -218,7 +231,7 @@ def _forecast_panel(panel: Panel, period: pd.Period, names, members, n_paths, se
             results[name] = _combination(panel, view, t, m, members, bureau)
         else:
             results[name] = _model(name, panel, view, t, m, n_paths, seed, bureau, progress)
-    common = _common_columns(view, t, m)
+    common = _common_columns(natural.as_of(period.year, m), view, t, m)
     frames = [_rows(panel, period, name, run, common, reference, m) for name, run in results.items()]
     return pd.concat(frames, ignore_index=True), results["combination"].weights if "combination" in results else None
 
@@ -295,7 +308,8 @@ def _fall_back(run: _Run, failed: np.ndarray, bureau, name: str) -> None:
         "(see the 'note' column)"), stacklevel=4)
 
 
-def _common_columns(view: Panel, t: int, m: int) -> dict[str, np.ndarray]:
+def _common_columns(view: Panel, comparable: Panel, t: int, m: int) -> dict[str, np.ndarray]:
+    """The columns every method's rows share, on the natural basis (``view``) and the comparable one."""
     prior = prior_ytd(view, t, m)
     ytd = view.ytd[:, t, m - 1]
     ytd = np.where(np.isfinite(ytd), ytd, prior * (1 + view.yoy[:, t, m - 1] / 100))
@@ -304,11 +318,17 @@ def _common_columns(view: Panel, t: int, m: int) -> dict[str, np.ndarray]:
     hist = np.where(np.isfinite(shares).sum(axis=1) >= 1, robust_mean(shares) * 100, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         completion = np.where(budget > 0, ytd / budget * 100, np.nan)
+    natural_growth = np.where(np.isfinite(view.yoy[:, t, m - 1]), view.yoy[:, t, m - 1], growth_pct(ytd, prior))
+    underlying = ytd - np.nan_to_num(comparable.special[:, t, m - 1])
+    comparable_growth = np.where(np.isfinite(comparable.yoy[:, t, m - 1]), comparable.yoy[:, t, m - 1],
+                                 growth_pct(underlying, prior_ytd(comparable, t, m)))
+    special = comparable.special[:, t, m - 1]
     return {"ytd": ytd, "prior": prior, "last_year_outturn": last_outturn(view, t), "budget": budget,
-            "budget_source": view.budget_source[:, t],
-            "completion_pct": completion,
+            "budget_source": view.budget_source[:, t], "completion_pct": completion,
             "time_progress_pct": np.full(view.n, time_progress_pct(pd.Period(year=int(view.years[t]), month=m, freq="M"))),
-            "hist_progress_pct": hist}
+            "hist_progress_pct": hist, "yoy_pct": natural_growth, "yoy_comparable_pct": comparable_growth,
+            "special_ytd": np.nan_to_num(special), "special_full_year": added_back(comparable, t, m, declared=True),
+            "special_source": comparable.special_source[:, t]}
 
 
 def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.DataFrame, m: int) -> pd.DataFrame:
@@ -316,7 +336,10 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
     bounds = {f"{side}{level}": np.full(n, np.nan) for level in iv.LEVELS for side in ("lo", "hi")}
     p_attain = np.full(n, np.nan)
     source = np.full(n, "none", dtype=object)
-    point, budget = run.point, common["budget"]
+    # The methods projected the underlying year: this year's special factors are added back to the point,
+    # the interval and the samples, and the odds are of the underlying year reaching the budget less them.
+    added = common["special_full_year"]
+    point, budget = run.point, common["budget"] - added
     used = run.used if run.used is not None else np.full(n, name, dtype=object)  # after any fall-back
 
     errors = run.past_errors if run.past_errors is not None else np.full((n, 1), np.nan)
@@ -351,6 +374,10 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                     _fill(bounds, p_attain, rows, point, budget, np.full(n, pooled), sample / pooled)
                     source[rows] = "reference"
 
+    point = point + added
+    for key in bounds:
+        bounds[key] = bounds[key] + added
+    budget = common["budget"]
     prior_rest = np.where(np.isfinite(common["last_year_outturn"]), common["last_year_outturn"] - common["prior"],
                           common["prior"] * (12 - m) / m)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -359,6 +386,10 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
     required[reached] = np.nan  # nothing more is needed: say so instead of a growth below −100%
     assumptions = run.assumptions if run.assumptions is not None else np.full(n, "", dtype=object)
     assumptions = assumptions.copy()
+    special = common["special_source"] != ""
+    if special.any():
+        assumptions[special] = [_comparable_assumption(a, s, common["special_full_year"][i], common["special_ytd"][i])
+                                for i, (a, s) in enumerate(zip(assumptions, common["special_source"])) if special[i]]
     estimated = ~np.isfinite(common["last_year_outturn"]) & np.isfinite(required)
     assumptions[estimated] = [a if "estimated" in a else "; ".join(filter(None, [a, "required growth: last year's "
                               "remaining months estimated as equal months"])) for a in assumptions[estimated]]
@@ -375,9 +406,21 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
         "point": point, **bounds, "p_attain": p_attain, "required_rest_growth_pct": required,
         "method": used, "requested_method": name, "interval_source": source,
         "budget_source": common["budget_source"], "no_projection": missing,
+        "yoy_pct": common["yoy_pct"], "yoy_comparable_pct": common["yoy_comparable_pct"],
+        "special_ytd": common["special_ytd"], "special_full_year": common["special_full_year"],
         "assumptions": assumptions, "note": notes,
     })
     return frame[OUTPUT_COLUMNS + EXTRA_COLUMNS]
+
+
+def _comparable_assumption(assumed: str, source: str, full_year: float, to_date: float) -> str:
+    """What the comparable basis assumed, for the assumptions column."""
+    said = {"table": f"projected on the comparable basis (可比口径): special factors taken out of every year, "
+                     f"this year's added back ({full_year:.6g}亿元 in the full year, {to_date:.6g}亿元 to date)",
+            "implied": f"projected on the comparable basis (可比口径): the effect implied by the reported comparable "
+                       f"growth ({to_date:.6g}亿元 to date) booked to this year and assumed to stay at that amount "
+                       "for the rest of the year"}[source]
+    return "; ".join(filter(None, [assumed, said]))
 
 
 def _why_no_projection(method: str, common, i: int, period) -> str:

@@ -66,8 +66,8 @@ class MonthlyReport:
 
 def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, risk: pd.DataFrame | None = None,
                    month=None, *, prefecture: str | None = None, item: str = "gpb_revenue",
-                   method: str = "combination", thresholds=None, run_time: dt.datetime | None = None,
-                   progress=None) -> MonthlyReport:
+                   method: str = "combination", thresholds=None, special: pd.DataFrame | None = None,
+                   run_time: dt.datetime | None = None, progress=None) -> MonthlyReport:
     """Build the monthly report: projections, odds of the budget and risk flags, red-level counties first.
 
     Parameters
@@ -82,6 +82,7 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     item : item key projected (default 一般公共预算收入)
     method : projection method (default the combination)
     thresholds : passed to :func:`fiscalmon.assess`
+    special : special factors (:func:`fiscalmon.read_special`), for the comparable basis (可比口径)
     run_time : datetime, optional
         The run time stated in the report (default: now). Everything else depends only on the inputs.
     progress : callable, optional
@@ -108,7 +109,8 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     # intervals learn from all the table's past errors (lower errors on the demo panel's prefectures than
     # from their own counties alone). The statsmodels methods fit series one by one: only the scope's.
     pooled = wanted if METHODS[method].kind == "model" else None
-    projections = forecast_full_year(monthly, annual, month, methods=method, items=item, regions=pooled).table
+    projections = forecast_full_year(monthly, annual, month, methods=method, items=item, regions=pooled,
+                                     special=special).table
     scope_total = projections[projections["region_code"] == total_code] if total_code else projections.iloc[:0]
     projections = projections[projections["region_code"].isin(counties)].reset_index(drop=True)
 
@@ -121,7 +123,7 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
         projections = _order_by_grade(projections, assessment)
 
     summary = _summary(projections, assessment, month)
-    summary["track_record"] = _track_record(monthly, annual, month, method, item, counties)
+    summary["track_record"] = _track_record(monthly, annual, month, method, item, counties, special)
     stamp = (run_time or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     shown = monthly[monthly["region_code"].isin(wanted) & (monthly["item"] == item)]
     return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown, basis)
@@ -192,7 +194,7 @@ def _summary(projections: pd.DataFrame, assessment, month: pd.Period) -> dict:
     return summary
 
 
-def _track_record(monthly, annual, month: pd.Period, method: str, item: str, counties) -> dict | None:
+def _track_record(monthly, annual, month: pd.Period, method: str, item: str, counties, special=None) -> dict | None:
     """How far the method missed at this month in past years for these counties (the backtest), so the
     report can say how much to trust this year's projection. None for the statsmodels methods (a
     backtest refits them every year: run ``fiscalmon backtest`` for that) or without past outturns."""
@@ -204,7 +206,7 @@ def _track_record(monthly, annual, month: pd.Period, method: str, item: str, cou
     history = monthly[(monthly["period"] < pd.Period(year=month.year, month=1, freq="M")) & (monthly["item"] == item)]
     if not history["region_code"].isin(counties).any():
         return None
-    detail = backtest(history, annual, methods=[method], months=[month.month], items=item,
+    detail = backtest(history, annual, methods=[method], months=[month.month], items=item, special=special,
                       min_train_years=3).detail  # pooled over the table, as the projections are
     scored = summarise(detail[detail["region_code"].isin(counties)])
     if scored.empty:
