@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_forecast  # noqa: E402
+import bench_report  # noqa: E402
 import bench_risk  # noqa: E402
 
 
@@ -34,6 +35,9 @@ def main() -> None:
         bench_forecast.main(["--quick"] if args.quick else [])
         print("\n## Risk flags\n\n```")
         bench_risk.main(["--counties", "300"] if args.quick else [])
+        print("```")
+        print("\n## Monthly report\n\n```")
+        bench_report.main(["--quick"] if args.quick else [])
         print("```")
     text = buffer.getvalue()
     print(text)

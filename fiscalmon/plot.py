@@ -26,6 +26,9 @@ LEVEL_COLOURS = {"red": "#d7301f", "orange": "#fc8d59", "yellow": "#fdd835", "gr
                  "not_assessed": "#bdbdbd"}
 LEVEL_ZH = schema.LEVEL_ZH
 _CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+#: The per-county charts (completion, flag grid) draw at most this many counties by default, so that a
+#: chart of 3,000 counties is as tall as one of 50; the report's tables list every county.
+MAX_COUNTIES = 50
 
 
 def cjk_font_file() -> Path:
@@ -185,7 +188,31 @@ def backtest_errors(summary: pd.DataFrame, metric: str = "mape"):
     return fig
 
 
-def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
+def completion_counties(projections: pd.DataFrame, top: int | None = None,
+                        limit: int | None = MAX_COUNTIES) -> tuple[pd.DataFrame, str]:
+    """The counties :func:`completion_vs_progress` draws, furthest behind first, and the note saying
+    which are left out ("" when every county is drawn).
+
+    The rows with a completion rate are ranked by ``gap``: the completion rate less the lower of
+    序时进度 and the historical progress (column ``rank``, 1 = furthest behind). ``top`` keeps the
+    ``top`` furthest behind. Beyond ``limit`` counties, only the ``ceil(limit / 2)`` furthest behind
+    and the ``floor(limit / 2)`` furthest ahead are kept, so that the chart's height stays bounded;
+    ``limit=None`` keeps them all.
+    """
+    rows = projections.dropna(subset=["completion_pct"]).copy()
+    rows["gap"] = rows["completion_pct"] - rows[["time_progress_pct", "hist_progress_pct"]].min(axis=1)
+    rows = rows.sort_values("gap")
+    if top is not None:
+        rows = rows.head(top)
+    rows["rank"] = np.arange(1, len(rows) + 1)
+    if limit is None or len(rows) <= limit:
+        return rows, ""
+    behind, ahead = limit - limit // 2, limit // 2
+    shown = pd.concat([rows.head(behind), rows.tail(ahead)])
+    return shown, (f"仅显示完成进度最落后的{behind}个和最领先的{ahead}个县市区（共{len(rows)}个），其余见下表")
+
+
+def completion_vs_progress(projections: pd.DataFrame, top: int | None = None, limit: int | None = MAX_COUNTIES):
     """Budget completion by county against 序时进度 and against the historical progress at this month.
 
     Parameters
@@ -193,18 +220,18 @@ def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
     projections : :func:`fiscalmon.forecast_full_year` output for one item and method
     top : int, optional
         Show only the counties furthest behind (default: all).
+    limit : int or None
+        At most this many counties (default :data:`MAX_COUNTIES`): beyond it, the half furthest
+        behind and the half furthest ahead, separated by a dotted line, and the title says so (see
+        :func:`completion_counties`). ``None``: every county, the chart growing with them.
 
     Examples
     --------
     >>> fig = completion_vs_progress(fiscalmon.forecast_full_year(m, a, as_of="2023-06"))   # doctest: +SKIP
     """
-    rows = projections.dropna(subset=["completion_pct"]).copy()
+    rows, note = completion_counties(projections, top, limit)
     if rows.empty:
         raise ValueError("no budget completion rates to plot: give budgets (an annual table) or completion rates")
-    rows["gap"] = rows["completion_pct"] - rows[["time_progress_pct", "hist_progress_pct"]].min(axis=1)
-    rows = rows.sort_values("gap")
-    if top is not None:
-        rows = rows.head(top)
     rows = rows.iloc[::-1]
     with chinese():
         fig, ax = plt.subplots(figsize=(7.5, max(3, 0.28 * len(rows) + 1)))
@@ -213,9 +240,16 @@ def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
         ax.barh(y, rows["completion_pct"], color=np.where(behind, "#d7301f", "#6baed6"), label="预算完成率")
         ax.scatter(rows["hist_progress_pct"], y, color="#252525", marker="|", s=120, label="历年同期进度", zorder=3)
         ax.axvline(rows["time_progress_pct"].iloc[0], color="#cb181d", linestyle="--", label="序时进度")
+        # where counties are left out, between the furthest ahead (below) and the furthest behind (above)
+        for position in np.flatnonzero(np.diff(rows["rank"].to_numpy()) != -1):
+            ax.axhline(position + 0.5, color="#737373", linestyle=":", linewidth=1)
         ax.set_yticks(y, rows["region"], fontsize=8)
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))  # the unit on the ticks: the legend sits below
-        ax.set_title(f"{item_zh(rows['item'].iloc[0])}预算完成进度（截至{rows['as_of'].iloc[0]}，红色：慢于序时和历年同期）")
+        title = f"{item_zh(rows['item'].iloc[0])}预算完成进度（截至{rows['as_of'].iloc[0]}，红色：慢于序时和历年同期）"
+        if note:  # two lines, smaller, so that the note fits the chart's width
+            ax.set_title(f"{title}\n{note}", fontsize=10)
+        else:
+            ax.set_title(title)
         # below the axes, so that it never hides a county's bar
         ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25 / fig.get_figheight()), ncol=3,
                   frameon=False)
@@ -223,12 +257,33 @@ def completion_vs_progress(projections: pd.DataFrame, top: int | None = None):
     return fig
 
 
-def flag_grid(flags: pd.DataFrame):
+def flag_grid_counties(flags: pd.DataFrame, limit: int | None = MAX_COUNTIES) -> tuple[pd.DataFrame, str]:
+    """The county × indicator grid :func:`flag_grid` draws (level codes, 0 = red … 4 = not assessed;
+    counties by their worst level, red first, then in the order of ``flags``) and the note saying
+    which counties are left out ("" when every county is drawn).
+
+    Beyond ``limit`` counties only the first ``limit`` of that order are kept — the most severely
+    flagged, as the assessment orders them —, so that the chart's height stays bounded;
+    ``limit=None`` keeps them all.
+    """
+    levels = list(LEVEL_COLOURS)
+    codes = flags.assign(code=flags["level"].map({level: k for k, level in enumerate(levels)}))
+    grid = codes.pivot_table(index="region", columns="indicator_zh", values="code", aggfunc="min", sort=False)
+    grid = grid.loc[grid.min(axis=1).sort_values(kind="stable").index]
+    if limit is None or len(grid) <= limit:
+        return grid, ""
+    return grid.head(limit), f"仅显示预警最严重的{limit}个县市区（共{len(grid)}个），其余见下表"
+
+
+def flag_grid(flags: pd.DataFrame, limit: int | None = MAX_COUNTIES):
     """County × indicator grid coloured by level (red-level counties at the top).
 
     Parameters
     ----------
     flags : ``fiscalmon.assess(...).flags`` (columns ``region``, ``indicator_zh``, ``level``)
+    limit : int or None
+        At most this many counties (default :data:`MAX_COUNTIES`), the most severely flagged, and
+        the title says so (see :func:`flag_grid_counties`). ``None``: every county.
 
     Examples
     --------
@@ -238,9 +293,7 @@ def flag_grid(flags: pd.DataFrame):
     from matplotlib.patches import Patch
 
     levels = list(LEVEL_COLOURS)
-    codes = flags.assign(code=flags["level"].map({level: k for k, level in enumerate(levels)}))
-    grid = codes.pivot_table(index="region", columns="indicator_zh", values="code", aggfunc="min", sort=False)
-    grid = grid.loc[grid.min(axis=1).sort_values(kind="stable").index]
+    grid, note = flag_grid_counties(flags, limit)
     with chinese():
         fig, ax = plt.subplots(figsize=(min(14, 1.2 + 0.55 * grid.shape[1]), max(3, 0.3 * grid.shape[0] + 2)))
         ax.imshow(grid.to_numpy(dtype=float), cmap=ListedColormap([LEVEL_COLOURS[level] for level in levels]),
@@ -254,7 +307,7 @@ def flag_grid(flags: pd.DataFrame):
         ax.legend(handles=[Patch(color=LEVEL_COLOURS[level], label=LEVEL_ZH[level]) for level in levels],
                   loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
         period = flags["period"].iloc[0] if "period" in flags and len(flags) else ""
-        ax.set_title(f"县市区预警指标等级 {period}")
+        ax.set_title(f"县市区预警指标等级 {period}" + (f"\n{note}" if note else ""))
         fig.tight_layout()
     return fig
 

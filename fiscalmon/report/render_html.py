@@ -25,9 +25,12 @@ _ENV = jinja2.Environment(loader=jinja2.PackageLoader("fiscalmon.report", "templ
 
 
 def _png(figure) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    plt.close(figure)
+    """The figure as base64 PNG text; the figure is closed whatever happens (pyplot would keep it alive)."""
+    try:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    finally:
+        plt.close(figure)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -77,14 +80,20 @@ def _projection_rows(report: MonthlyReport):
 
 
 def _charts(report: MonthlyReport, monthly: pd.DataFrame | None) -> dict[str, list[dict]]:
+    """The report's charts as embedded PNGs, each with its alt text and, when a per-county chart leaves
+    counties out (more than :data:`plot.MAX_COUNTIES`), a caption saying which it shows."""
     charts = {"projection": [], "risk": []}
-    if report.projections["completion_pct"].notna().any():
-        charts["projection"].append({"alt": "预算完成进度与序时进度", "data": _png(plot.completion_vs_progress(report.projections))})
+    p = report.projections
+    if p["completion_pct"].notna().any():
+        charts["projection"].append({"alt": "预算完成进度与序时进度", "data": _png(plot.completion_vs_progress(p)),
+                                     "caption": plot.completion_counties(p)[1]})
     if monthly is not None and len(report.scope_total):
         total = report.scope_total.iloc[0]
         charts["projection"].append({"alt": f"{total['region']}全年预计", "data": _png(plot.fan_chart(total, monthly))})
     if report.assessment is not None and len(report.assessment.flags):
-        charts["risk"].append({"alt": "县市区预警指标等级", "data": _png(plot.flag_grid(report.assessment.flags))})
+        flags = report.assessment.flags
+        charts["risk"].append({"alt": "县市区预警指标等级", "data": _png(plot.flag_grid(flags)),
+                               "caption": plot.flag_grid_counties(flags)[1]})
     return charts
 
 
