@@ -1,8 +1,11 @@
 """fiscalmon against statsforecast on the real Texas series: full-year accuracy and 80% intervals, side by side.
 
-    .venv-bench/bin/python benchmarks/peer.py           # months 3–9, writes benchmarks/PEER.md (~15 min on 2 cores)
-    .venv-bench/bin/python benchmarks/peer.py --log     # also the peer fitted in logs (rows *_log)
-    .venv-bench/bin/python benchmarks/peer.py --quick   # months 3 and 9, fewer paths: a smoke test
+    .venv-bench/bin/python benchmarks/peer.py           # months 3–9, writes benchmarks/PEER.md (~14 min)
+    .venv-bench/bin/python benchmarks/peer.py --log     # also the peer fitted in logs (rows *_log; ~28 min)
+    .venv-bench/bin/python benchmarks/peer.py --fiscalmon-models   # also fiscalmon's own ets, sarima (+14 min)
+    .venv-bench/bin/python benchmarks/peer.py --quick   # months 3 and 9, 500 paths: a smoke test (~3 min)
+
+(benchmarks/PEER.md holds the run with ``--log --fiscalmon-models``.)
 
 statsforecast is an optional extra (``pip install -e ".[bench]"``); it pins pandas < 3, so it lives in its
 own environment here (see benchmarks/PEER.md). Nothing in ``fiscalmon/`` imports it.
@@ -22,6 +25,7 @@ workbook's fiscal-year totals are the outturns, amounts are in 100 million US do
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -332,7 +336,7 @@ def report_timing(fiscalmon_seconds: dict, peer_runs: dict, n_paths: int) -> lis
 
 
 def machine() -> str:
-    return (f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"statsforecast {statsforecast.__version__}, numpy {np.__version__}, pandas {pd.__version__}, "
             f"fiscalmon {fiscalmon.__version__ if hasattr(fiscalmon, '__version__') else '(working tree)'}")
 
@@ -373,6 +377,9 @@ def main(argv=None) -> None:
         "# fiscalmon against statsforecast (Texas, real)", "",
         f"command: `{command}` (from the repository root, in the environment that has statsforecast)  ",
         f"machine: {machine()}", "",
+        "Environment: statsforecast 2.1.1 requires pandas < 3, so it is installed in its own virtual environment "
+        "(`python -m venv --system-site-packages .venv-bench && .venv-bench/bin/pip install 'statsforecast>=2.0'`, "
+        "git-ignored) rather than beside the project's pandas 3; the script imports the working tree's fiscalmon.", "",
         "Data: data/real/ through `fiscalmon.datasets.texas`: fiscal year N (September N−1 to August N) is laid on "
         "the 12 periods of year N (fiscal month k → period N-k); months cumulated into YTD; the workbook's "
         "fiscal-year totals are the outturns; amounts in 100 million US dollars.", "",
