@@ -89,8 +89,8 @@ def accuracy() -> list[str]:
     }
     verdicts, met, cells = [], 0, 0
     for label, (monthly, annual, item, train) in datasets.items():
-        summary, detail = fiscalmon.backtest(monthly, annual, items=item, as_of_months=VERDICT_MONTHS,
-                                             min_train_years=train, detail=True)
+        result = fiscalmon.backtest(monthly, annual, items=item, months=VERDICT_MONTHS, min_train_years=train)
+        summary, detail = result.summary, result.detail
         shown = summary[summary["as_of_month"].isin(MONTHS)]
         table = shown.pivot(index="method", columns="as_of_month", values=["mape", "coverage80"])
         table = table.reindex([m for m in METHODS if m in table.index])
@@ -170,7 +170,7 @@ def ets_loop(monthly: pd.DataFrame, codes) -> float:
 def speed(counties: int, loop_sample: int) -> list[str]:
     monthly, annual = synthetic_panel(counties)
     start = time.perf_counter()
-    result = fiscalmon.forecast_full_year(monthly, annual, as_of="2023-06", items="gpb_revenue")
+    result = fiscalmon.forecast_full_year(monthly, annual, "2023-06", items="gpb_revenue").table
     seconds = time.perf_counter() - start
     assert len(result) == counties and result["lo80"].notna().all()
     sample = monthly["region_code"].unique()[:loop_sample]

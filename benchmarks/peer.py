@@ -10,7 +10,7 @@
 statsforecast is an optional extra (``pip install -e ".[bench]"``); it pins pandas < 3, so it lives in its
 own environment here (see benchmarks/PEER.md). Nothing in ``fiscalmon/`` imports it.
 
-Protocol (the project's own backtest rule): fiscalmon's ``backtest(..., min_train_years=5, detail=True)``
+Protocol (the project's own backtest rule): fiscalmon's ``backtest(..., min_train_years=5).detail``
 decides the scored cases (series × fiscal year × as-of month). For each case the peer is fitted on the
 single-month series known at the end of that month (every earlier month: an expanding window), forecasts
 the remaining 12 − m months, and projects YTD + their sum. Its 80% interval comes from simulated paths
@@ -92,8 +92,8 @@ def single_months(monthly: pd.DataFrame) -> tuple[np.ndarray, dict[tuple[int, in
 def fiscalmon_detail(monthly: pd.DataFrame, annual: pd.DataFrame, months, methods=None) -> tuple[pd.DataFrame, float]:
     """fiscalmon's backtest detail (every scored case; the default methods unless told) and its seconds."""
     start = time.perf_counter()
-    _, detail = fiscalmon.backtest(monthly, annual, items="tax_revenue", as_of_months=months, methods=methods,
-                                   min_train_years=MIN_TRAIN_YEARS, detail=True)
+    detail = fiscalmon.backtest(monthly, annual, items="tax_revenue", months=months, methods=methods,
+                                min_train_years=MIN_TRAIN_YEARS).detail
     return detail, time.perf_counter() - start
 
 

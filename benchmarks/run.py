@@ -18,6 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # this checkout's fiscalmon, whatever copy is installed
 
 import bench_forecast  # noqa: E402
 import bench_report  # noqa: E402

@@ -19,6 +19,7 @@ from matplotlib import font_manager
 from matplotlib.ticker import PercentFormatter
 
 from . import schema
+from .args import ArgumentError, one_of
 from .schema import item_zh
 
 #: Colours of the risk levels, used by every chart and the report.
@@ -89,7 +90,7 @@ def growth_path(monthly: pd.DataFrame, region_code: str, item: str = "gpb_revenu
 
     series = derive(monthly[(monthly["region_code"] == region_code) & (monthly["item"] == item)])
     if series.empty:
-        raise ValueError(f"no {item} figures for region {region_code!r}")
+        raise ArgumentError("region_code", region_code, f"a region with {item} figures in the table")
     year = int(series["period"].dt.year.max()) if year is None else year
     path = series[(series["period"].dt.year == year) & series["yoy_pct"].notna()].sort_values("period")
     region = series["region"].iloc[0]
@@ -173,7 +174,7 @@ def backtest_errors(summary: pd.DataFrame, metric: str = "mape"):
     labels = {"mape": "平均绝对百分比误差(%)", "bias_pct": "平均误差(%)", "coverage80": "80%区间覆盖率",
               "coverage95": "95%区间覆盖率", "winkler80": "Winkler区间得分(%)"}
     if metric not in labels:
-        raise ValueError(f"metric must be one of {', '.join(map(repr, labels))}; got {metric!r}")
+        one_of(metric, "metric", labels)
     with chinese():
         fig, ax = plt.subplots(figsize=(7, 4))
         for method, rows in summary.groupby("method", sort=False):
@@ -231,7 +232,8 @@ def completion_vs_progress(projections: pd.DataFrame, top: int | None = None, li
     """
     rows, note = completion_counties(projections, top, limit)
     if rows.empty:
-        raise ValueError("no budget completion rates to plot: give budgets (an annual table) or completion rates")
+        raise ArgumentError("projections", "no budget completion rates", "projections with budgets to plot",
+                            "Give budgets (an annual table) or completion rates.")
     rows = rows.iloc[::-1]
     with chinese():
         fig, ax = plt.subplots(figsize=(7.5, max(3, 0.28 * len(rows) + 1)))
@@ -328,7 +330,7 @@ def indicator_trend(values: pd.DataFrame, region_code: str, indicator: str, band
     """
     rows = values[(values["region_code"] == region_code) & (values["indicator"] == indicator)].sort_values("period")
     if rows.empty:
-        raise ValueError(f"no values of {indicator!r} for region {region_code!r}")
+        raise ArgumentError("region_code", region_code, f"a region with values of {indicator!r}")
     with chinese():
         fig, ax = plt.subplots(figsize=(7, 3.5))
         ax.plot(rows["period"].astype(str), rows["value"], marker="o", color="#08519c")

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dataclasses import fields, replace
+
 import numpy as np
 import pandas as pd
 
 import fiscalmon
 from fiscalmon.forecast.history import combine
-from fiscalmon.forecast.methods import BUREAU_METHODS
+from fiscalmon.forecast.registry import BUREAU_METHODS
 from fiscalmon.forecast.panel import Panel, build_panel
 from fiscalmon.writers import atomic_write
 
@@ -29,6 +31,10 @@ SOURCE = ("backtest on data/real/texas_*.csv (Texas Comptroller, via NikoV11/Das
 
 def sparse_view(panel: Panel, t: int, m: int, with_outturn: bool) -> Panel:
     """What a report gives at month m of year t: the YTD growth path, the YTD amount, maybe A'."""
+    two = panel.subset([0])
+    arrays = {f.name: getattr(two, f.name)[:, t - 1: t + 1] for f in fields(Panel)
+              if isinstance(getattr(two, f.name), np.ndarray) and getattr(two, f.name).ndim >= 2}
+    two = replace(two, years=panel.years[t - 1: t + 1], **arrays)
     ytd = np.full((1, 2, 12), np.nan)
     ytd[0, 1, m - 1] = panel.ytd[0, t, m - 1]
     yoy = np.full((1, 2, 12), np.nan)
@@ -36,7 +42,7 @@ def sparse_view(panel: Panel, t: int, m: int, with_outturn: bool) -> Panel:
     outturn = np.full((1, 2), np.nan)
     if with_outturn:
         outturn[0, 0] = panel.outturn[0, t - 1]
-    return Panel(panel.keys, panel.years[t - 1: t + 1], ytd, yoy, outturn, np.full((1, 2), np.nan))
+    return replace(two, ytd=ytd, yoy=yoy, outturn=outturn, budget=np.full((1, 2), np.nan))
 
 
 def measure() -> pd.DataFrame:

@@ -67,11 +67,11 @@ def test_red_level_counties_come_first(kashgar):
 def test_summary_counts_match_the_tables(kashgar):
     p = kashgar.projections
     s = kashgar.summary
-    assert s["counties"] == len(p) == 12
+    assert s.counties == len(p) == 12
     behind = (p["completion_pct"] < p["time_progress_pct"]) & (p["completion_pct"] < p["hist_progress_pct"])
-    assert s["behind_both"] == behind.sum()
-    assert s["unlikely"] == (p["p_attain"] < 0.5).sum()
-    assert s["red_official"] == (kashgar.assessment.counties["grade"] == "red").sum()
+    assert s.behind_both == behind.sum()
+    assert s.unlikely == (p["p_attain"] < 0.5).sum()
+    assert s.red_official == (kashgar.assessment.counties["grade"] == "red").sum()
 
 
 def test_names_are_escaped(demo, tmp_path):
@@ -137,7 +137,7 @@ def test_a_report_without_budgets_says_so_instead_of_failing(demo, tmp_path):
     assert report.projections["p_attain"].isna().all()
     html = report.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
     assert "未提供预算" in html and "预算完成进度与序时进度" not in html
-    with pytest.raises(ValueError, match="no budget completion rates"):
+    with pytest.raises(ArgumentError, match="projections with budgets to plot"):
         fiscalmon.plot.completion_vs_progress(report.projections)
 
 
@@ -160,7 +160,7 @@ def test_the_report_says_how_far_the_method_missed_at_this_month_before(kashgar,
     detail = fiscalmon.backtest(demo[0], demo[1], methods=["combination"], months=[6], items="gpb_revenue",
                                 min_train_years=3).detail
     expected = summarise(detail[detail["region_code"].isin(counties)]).iloc[0]
-    track = kashgar.summary["track_record"]
-    assert track["n"] == expected["n"] and track["mape"] == pytest.approx(expected["mape"])
+    track = kashgar.summary.track_record
+    assert track.n == expected["n"] and track.mape == pytest.approx(expected["mape"])
     line = next(line for line in fiscalmon.report.sections.notes(kashgar) if line.startswith("历史检验"))
     assert f"平均绝对百分比误差{expected['mape']:.1f}%" in line and f"{int(expected['n'])}个县年" in line

@@ -149,7 +149,7 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         reference_errors = shipped()
     frames, weights = [], {}
     for item in wanted:
-        panel = build_panel(table, annual, items=item, last_year=period.year, special=special)
+        panel = build_panel(table, annual, items=item, last_year=period.year, special=special, live_year=period.year)
         here = panel.ytd[:, panel.year_index(period.year), period.month - 1]
         growth = panel.yoy[:, panel.year_index(period.year), period.month - 1]
         panel = panel.subset(np.isfinite(here) | np.isfinite(growth))

@@ -44,8 +44,8 @@ class Panel:
         The budget before any adjustment (the same sources, adjusted budgets left out).
     adjusted_from : ndarray, shape (n_series, n_years)
         The month from which the adjusted budget is in force (its approval month), NaN when the
-        annual table gives no date: then it is in force only in the panel's last year (the year being
-        projected, for which it is today's budget), and earlier years use the initial budget.
+        annual table gives no date: then it is in force only in ``live_year`` (the year a live
+        projection is made for: today's budget), and other years (a backtest's) use the initial budget.
     special : ndarray, shape (n_series, n_years, 12)
         The cumulative effect of special factors on the YTD (亿元, signed) at each month, 0 where
         none is known: each figure holds until the next one (no look-ahead).
@@ -56,6 +56,8 @@ class Panel:
         ``table`` (the special-factors table), ``implied`` (by a reported comparable growth), or ''.
     comparable : ndarray, shape (n_series, n_years, 12)
         Reported comparable growth (可比口径, percent), NaN where not reported.
+    live_year : int or None
+        The year a live projection is made for (None in a backtest).
     """
 
     keys: pd.DataFrame
@@ -72,6 +74,7 @@ class Panel:
     special_declared: np.ndarray
     special_source: np.ndarray
     comparable: np.ndarray
+    live_year: int | None = None
 
     @property
     def n(self) -> int:
@@ -87,7 +90,7 @@ class Panel:
         """The budget in force at the end of ``month`` of year position ``t``, and its source: the
         adjusted budget from its approval month on, the initial one before."""
         dated = np.isfinite(self.adjusted_from[:, t])
-        undated_in_force = ~dated & (t == len(self.years) - 1)
+        undated_in_force = ~dated & (self.live_year is not None and int(self.years[t]) == self.live_year)
         adjusted = self.budget_source[:, t] == "adjusted_budget"
         in_force = adjusted & ((dated & (self.adjusted_from[:, t] <= month)) | undated_in_force)
         use_initial = adjusted & ~in_force & np.isfinite(self.initial[:, t])
@@ -123,7 +126,7 @@ class Panel:
 
 
 def build_panel(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, items=None,
-                last_year: int | None = None, special: pd.DataFrame | None = None) -> Panel:
+                last_year: int | None = None, special: pd.DataFrame | None = None, live_year: int | None = None) -> Panel:
     """Arrange canonical monthly (and annual, and special-factors) tables into a :class:`Panel`.
 
     Parameters
@@ -135,13 +138,15 @@ def build_panel(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, it
     last_year : int, optional
         The last year to include (default: the latest in ``monthly``).
     special : canonical special-factors table (:func:`fiscalmon.read_special`), optional
+    live_year : int, optional
+        The year a live projection is made for (an adjusted budget without a date is in force in it).
 
     Examples
     --------
     >>> import fiscalmon
     >>> panel = build_panel(fiscalmon.datasets.changji_monthly(), items="gpb_revenue")
-    >>> panel.ytd.shape
-    (1, 1, 12)
+    >>> panel.keys["region_code"].tolist(), panel.ytd.shape   # 全州 and 州本级, one year, twelve months
+    (['652300', '652300-bj'], (2, 1, 12))
     """
     if isinstance(items, str):
         items = [items]
@@ -179,7 +184,7 @@ def build_panel(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, it
         else np.full(shape, np.nan)
     _implied_special(ytd, yoy, comparable, special_ytd, special_source)
     return Panel(keys, years, ytd, yoy, outturn, budget, source, initial, initial_source, adjusted_from,
-                 special_ytd, declared, special_source, comparable)
+                 special_ytd, declared, special_source, comparable, live_year)
 
 
 def _slots(rows: pd.DataFrame, series_of: pd.Series, first_year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

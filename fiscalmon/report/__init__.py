@@ -4,6 +4,7 @@
 ``.html`` (one self-contained file) or ``.xlsx``.
 """
 
-from .build import MonthlyReport, monthly_report
+from .build import monthly_report
+from .model import MonthlyReport, ReportSummary, TrackRecord
 
-__all__ = ["MonthlyReport", "monthly_report"]
+__all__ = ["MonthlyReport", "ReportSummary", "TrackRecord", "monthly_report"]

@@ -8,60 +8,19 @@ are unlikely to make the budget, how many are red, what changed since last month
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import args as check
 from ..forecast import METHODS, forecast_full_year
 from ..forecast.core import checked_tables
 from ..regions import parent_from_code
+from ..calendar import time_progress_pct
 from ..schema import LEVEL_RANK, item_zh
+from .model import MonthlyReport, ReportSummary, TrackRecord
 
 #: A county is "unlikely to make the budget" below this probability.
 UNLIKELY_P = 0.5
-
-
-@dataclass
-class MonthlyReport:
-    """The month's projections and risk flags for one scope, ready to render.
-
-    Render it with :meth:`to_html` / :meth:`to_excel`, or show it in Jupyter (it has ``_repr_html_``).
-    """
-
-    month: pd.Period
-    scope: str
-    item: str
-    projections: pd.DataFrame
-    assessment: object | None
-    summary: dict
-    generated_at: str
-    scope_total: pd.DataFrame = field(default_factory=pd.DataFrame)
-    monthly: pd.DataFrame | None = field(default=None, repr=False)  # the scope's monthly figures, for charts
-    scope_basis: str = ""  # how the counties of the scope were chosen, when the data did not say
-
-    @property
-    def title(self) -> str:
-        return f"{self.scope}财政运行月度监测报告（{self.month.year}年1-{self.month.month}月）"
-
-    def _repr_html_(self) -> str:
-        from .render_html import render_fragment
-
-        return render_fragment(self)
-
-    def to_html(self, path) -> Path:
-        """Write one self-contained HTML file (charts embedded, no network), whole or not at all."""
-        from .render_html import write_html
-
-        return write_html(self, path)
-
-    def to_excel(self, path) -> Path:
-        """Write an Excel workbook: one sheet per section, real numbers, units in headers, levels coloured."""
-        from .render_excel import write_excel
-
-        return write_excel(self, path)
 
 
 def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, risk: pd.DataFrame | None = None,
@@ -123,7 +82,7 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
         projections = _order_by_grade(projections, assessment)
 
     summary = _summary(projections, assessment, month)
-    summary["track_record"] = _track_record(monthly, annual, month, method, item, counties, special)
+    summary.track_record = _track_record(monthly, annual, month, method, item, counties, special)
     stamp = (run_time or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     shown = monthly[monthly["region_code"].isin(wanted) & (monthly["item"] == item)]
     return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown, basis)
@@ -168,33 +127,28 @@ def _order_by_grade(projections: pd.DataFrame, assessment) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def _summary(projections: pd.DataFrame, assessment, month: pd.Period) -> dict:
+def _summary(projections: pd.DataFrame, assessment, month: pd.Period) -> ReportSummary:
     p = projections
     behind = (p["completion_pct"] < p["time_progress_pct"]) & (p["completion_pct"] < p["hist_progress_pct"])
-    summary = {
-        "counties": int(len(p)),
-        "item_zh": item_zh(p["item"].iloc[0]) if len(p) else "",
-        "time_progress_pct": float(month.month / 12 * 100),
-        "behind_both": int(behind.sum()),
-        "behind_time": int((p["completion_pct"] < p["time_progress_pct"]).sum()),
-        "with_budget": int(p["budget"].notna().sum()),
-        "unlikely": int((p["p_attain"] < UNLIKELY_P).sum()),
-        "unlikely_names": p.loc[p["p_attain"] < UNLIKELY_P].sort_values("p_attain")["region"].tolist(),
-        "behind_names": p.loc[behind, "region"].tolist(),
-    }
+    summary = ReportSummary(
+        counties=int(len(p)), item_zh=item_zh(p["item"].iloc[0]) if len(p) else "",
+        time_progress_pct=time_progress_pct(month), behind_both=int(behind.sum()),
+        behind_time=int((p["completion_pct"] < p["time_progress_pct"]).sum()),
+        with_budget=int(p["budget"].notna().sum()), unlikely=int((p["p_attain"] < UNLIKELY_P).sum()),
+        unlikely_names=p.loc[p["p_attain"] < UNLIKELY_P].sort_values("p_attain")["region"].tolist(),
+        behind_names=p.loc[behind, "region"].tolist())
     if assessment is not None:
         counties = assessment.counties
-        summary.update({
-            "red_computed": int((counties["computed_grade"] == "red").sum()),
-            "red_official": int((counties["grade"] == "red").sum()),
-            "red_names": counties.loc[(counties["computed_grade"] == "red") | (counties["grade"] == "red"),
-                                      "region"].tolist(),
-            "changes": assessment.changes["change"].value_counts().to_dict() if len(assessment.changes) else {},
-        })
+        summary.red_computed = int((counties["computed_grade"] == "red").sum())
+        summary.red_official = int((counties["grade"] == "red").sum())
+        summary.red_names = counties.loc[(counties["computed_grade"] == "red") | (counties["grade"] == "red"),
+                                         "region"].tolist()
+        summary.changes = assessment.changes["change"].value_counts().to_dict() if len(assessment.changes) else {}
     return summary
 
 
-def _track_record(monthly, annual, month: pd.Period, method: str, item: str, counties, special=None) -> dict | None:
+def _track_record(monthly, annual, month: pd.Period, method: str, item: str, counties,
+                  special=None) -> TrackRecord | None:
     """How far the method missed at this month in past years for these counties (the backtest), so the
     report can say how much to trust this year's projection. None for the statsmodels methods (a
     backtest refits them every year: run ``fiscalmon backtest`` for that) or without past outturns."""
@@ -212,22 +166,4 @@ def _track_record(monthly, annual, month: pd.Period, method: str, item: str, cou
     if scored.empty:
         return None
     row = scored.iloc[0]
-    return {"n": int(row["n"]), "mape": float(row["mape"]), "coverage80": float(row["coverage80"])}
-
-
-def projection_table(report: MonthlyReport) -> pd.DataFrame:
-    """The projections section as shown (Chinese headers with units), one row per county."""
-    p = report.projections
-    return pd.DataFrame({
-        "地区编码": p["region_code"], "地区": p["region"],
-        "累计完成(亿元)": p["ytd"], "预算(亿元)": p["budget"], "预算完成率(%)": p["completion_pct"],
-        "序时进度(%)": p["time_progress_pct"], "历年同期进度(%)": p["hist_progress_pct"],
-        "全年预计(亿元)": p["point"], "80%区间下限(亿元)": p["lo80"], "80%区间上限(亿元)": p["hi80"],
-        "完成预算概率": p["p_attain"], "剩余月份需增长(%)": p["required_rest_growth_pct"],
-        "区间来源": p["interval_source"],
-    })
-
-
-def behind_mask(report: MonthlyReport) -> np.ndarray:
-    p = report.projections
-    return ((p["completion_pct"] < p["time_progress_pct"]) & (p["completion_pct"] < p["hist_progress_pct"])).to_numpy()
+    return TrackRecord(int(row["n"]), float(row["mape"]), float(row["coverage80"]))

@@ -4,6 +4,8 @@ an analyst edits a level). Text, a region name included, is stored as text, neve
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import math
 from pathlib import Path
 
@@ -17,7 +19,10 @@ from openpyxl.utils import get_column_letter
 from .. import plot
 from ..writers import atomic_write, excel_text, store_text_as_text
 from . import sections
-from .build import MonthlyReport, projection_table
+
+if TYPE_CHECKING:
+    from .model import MonthlyReport
+from .sections import projection_table
 
 _HEADER_FILL = PatternFill("solid", fgColor="ECEFF1")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import base64
 import io
 import math
@@ -18,7 +20,10 @@ from .. import plot
 from ..forecast import METHOD_ZH
 from ..writers import atomic_write
 from . import sections
-from .build import MonthlyReport, behind_mask, projection_table
+
+if TYPE_CHECKING:
+    from .model import MonthlyReport
+from .sections import behind_mask, projection_table
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("fiscalmon.report", "templates"),
                           autoescape=True, keep_trailing_newline=True)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from ..forecast import METHOD_ZH
-from .build import MonthlyReport
+
+if TYPE_CHECKING:  # (the report's classes; no import at run time, so imports run one way)
+    from .model import MonthlyReport
 
 #: Columns that hold a risk level (shown as a coloured badge in HTML, coloured by rule in Excel).
 LEVEL_COLUMNS = ("测算等级", "认定等级", "等级", "上月等级")
@@ -62,11 +66,11 @@ def notes(report: MonthlyReport) -> list[str]:
         lines.append("未提供预算（年度表的预算数，或月度表的预算完成率）：预算完成进度、完成全年预算的概率和剩余月份所需增速不可得。")
     if report.scope_basis:
         lines.append(report.scope_basis)
-    track = report.summary.get("track_record")
+    track = report.summary.track_record
     if track:
-        covered = "" if np.isnan(track["coverage80"]) else f"，80%区间覆盖了其中{track['coverage80']:.0%}的实际值"
+        covered = "" if np.isnan(track.coverage80) else f"，80%区间覆盖了其中{track.coverage80:.0%}的实际值"
         lines.append(f"历史检验：以往各年{report.month.month}月末用同一方法预计全年，平均绝对百分比误差"
-                     f"{track['mape']:.1f}%（{track['n']}个县年{covered}；fiscalmon backtest 可复核）。")
+                     f"{track.mape:.1f}%（{track.n}个县年{covered}；fiscalmon backtest 可复核）。")
     if report.assessment is not None:
         lines.append("风险等级：各指标按阈值文件分级（边界按 [下限, 上限) 处理，除非来源另有规定）；县市区测算等级取其已评估指标中最差的等级；"
                      "缺少输入的指标为“未评估”，不视为绿色。阈值及其来源见 fiscalmon thresholds。")
@@ -78,17 +82,35 @@ def summary_lines(report: MonthlyReport) -> list[list]:
     """The summary sheet of the workbook: label, number."""
     s = report.summary
     rows = [["项目", "数值"], [report.title, None], ["数据截至", str(report.month)],
-            ["县市区数", s["counties"]], ["序时进度(%)", s["time_progress_pct"]],
-            ["完成进度慢于序时和历年同期的县市区数", s["behind_both"]],
-            ["完成全年预算概率低于50%的县市区数", s["unlikely"]]]
+            ["县市区数", s.counties], ["序时进度(%)", s.time_progress_pct],
+            ["完成进度慢于序时和历年同期的县市区数", s.behind_both],
+            ["完成全年预算概率低于50%的县市区数", s.unlikely]]
     if report.assessment is not None:
-        changes = s.get("changes", {})
-        rows += [["测算红色等级县市区数", s["red_computed"]], ["认定红色等级县市区数", s["red_official"]],
+        changes = s.changes
+        rows += [["测算红色等级县市区数", s.red_computed], ["认定红色等级县市区数", s.red_official],
                  ["较上月新增预警指标数", changes.get("new", 0)], ["较上月恶化指标数", changes.get("worsened", 0)],
                  ["较上月好转指标数", changes.get("improved", 0)], ["较上月消除预警指标数", changes.get("cleared", 0)]]
-    track = s.get("track_record")
+    track = s.track_record
     if track:
-        rows += [[f"历史检验：以往{report.month.month}月末预计全年的平均绝对百分比误差(%)", track["mape"]],
-                 ["历史检验：80%区间覆盖率", track["coverage80"]], ["历史检验：县年数", track["n"]]]
+        rows += [[f"历史检验：以往{report.month.month}月末预计全年的平均绝对百分比误差(%)", track.mape],
+                 ["历史检验：80%区间覆盖率", track.coverage80], ["历史检验：县年数", track.n]]
     rows.append(["报告生成时间", report.generated_at])
     return rows
+
+
+def projection_table(report: MonthlyReport) -> pd.DataFrame:
+    """The projections section as shown (Chinese headers with units), one row per county."""
+    p = report.projections
+    return pd.DataFrame({
+        "地区编码": p["region_code"], "地区": p["region"],
+        "累计完成(亿元)": p["ytd"], "预算(亿元)": p["budget"], "预算完成率(%)": p["completion_pct"],
+        "序时进度(%)": p["time_progress_pct"], "历年同期进度(%)": p["hist_progress_pct"],
+        "全年预计(亿元)": p["point"], "80%区间下限(亿元)": p["lo80"], "80%区间上限(亿元)": p["hi80"],
+        "完成预算概率": p["p_attain"], "剩余月份需增长(%)": p["required_rest_growth_pct"],
+        "区间来源": p["interval_source"],
+    })
+
+
+def behind_mask(report: MonthlyReport) -> np.ndarray:
+    p = report.projections
+    return ((p["completion_pct"] < p["time_progress_pct"]) & (p["completion_pct"] < p["hist_progress_pct"])).to_numpy()
