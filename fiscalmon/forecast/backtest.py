@@ -18,6 +18,7 @@ from .core import _flows_only, checked_tables, method_names
 from .history import past_combination, past_projections
 from .models import fit_and_simulate, single_months
 from .comparable import restated
+from .components import component_points
 from .panel import Panel, build_panel
 from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, METHODS, MODEL_METHODS
 from .result import Backtest
@@ -87,12 +88,14 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     for item in items:
         panel = build_panel(table, annual, items=item, special=special)
         for m in months:
-            rows.append(_one_month(panel, m, names, members, min_train_years))
+            parts = component_points(table, annual, special, panel, m, members) \
+                if {"combination", "components"} & set(names) else None
+            rows.append(_one_month(panel, m, names, members, min_train_years, parts))
     detail_table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=DETAIL_COLUMNS)
     return Backtest(summarise(detail_table), detail_table, items)
 
 
-def _one_month(natural: Panel, m: int, names, members, min_train_years) -> pd.DataFrame:
+def _one_month(natural: Panel, m: int, names, members, min_train_years, parts=None) -> pd.DataFrame:
     """Every scored year's projection at month ``m``, on the comparable basis as a live projection makes
     it: the underlying year projected, the factors booked by month ``m`` added back (no more were known
     then); the budget the one in force at month ``m``; scored against the natural outturn."""
@@ -102,8 +105,10 @@ def _one_month(natural: Panel, m: int, names, members, min_train_years) -> pd.Da
     bureau = [name for name in names if name in BUREAU_METHODS]
     needed = sorted(set(bureau) | (set(members) if "combination" in names else set()))
     past = past_projections(panel, m, needed, len(panel.years))
+    past.points["components"] = parts if parts is not None else np.full(past.actual.shape, np.nan)
     if "combination" in names:
-        past.points["combination"] = past_combination(past, list(members))
+        combined = [*members, "components"] if parts is not None else list(members)
+        past.points["combination"] = past_combination(past, combined)
     for name in MODEL_METHODS:
         if name in names:
             past.points[name] = _refit_model(panel, name, m)

@@ -23,6 +23,7 @@ from .history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
 from .methods import last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
 from .models import fit_and_simulate, single_months
 from .comparable import added_back, growth_pct, restated
+from .components import component_points
 from .panel import Panel, build_panel
 from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, FALLBACK_ORDER, METHODS, MODEL_METHODS
 from .result import CombinationWeights, Projection
@@ -155,8 +156,12 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         panel = panel.subset(np.isfinite(here) | np.isfinite(growth))
         if panel.n == 0:
             continue
-        frame, item_weights = _forecast_panel(panel, period, names, members, n_paths, random_state,
-                                              reference_errors, progress)
+        parts = component_points(table, annual, special, panel, period.month, members, live_year=period.year) \
+            if {"combination", "components"} & set(names) else None
+        # 'all' is every method that applies: the components' sum only where there are components
+        applying = [n for n in names if n != "components" or parts is not None or methods != "all"]
+        frame, item_weights = _forecast_panel(panel, period, applying, members, n_paths, random_state,
+                                              reference_errors, progress, parts)
         frames.append(frame)
         if item_weights is not None:
             weights[item] = item_weights
@@ -209,7 +214,8 @@ def _flows_only(items: list[str], asked: bool) -> list[str]:
     return flows
 
 
-def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, seed, reference, progress):
+def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, seed, reference, progress,
+                    parts: np.ndarray | None = None):
     t, m = natural.year_index(period.year), period.month
     # Every method works on the comparable basis (special factors taken out; the same panel when none).
     panel = restated(natural)
@@ -223,12 +229,15 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
             runs[name] = _Run(projection.point, past.errors(name), assumptions=projection.assumptions)
         return runs[name]
 
+    summed = _components_run(panel, parts, t) if parts is not None else None
     results = {}
     for name in names:
         if name in BUREAU_METHODS:
             results[name] = bureau(name)
+        elif name == "components":
+            results[name] = summed if summed is not None else _Run(np.full(panel.n, np.nan))
         elif name == "combination":
-            results[name] = _combination(panel, view, t, m, members, bureau)
+            results[name] = _combination(panel, view, t, m, members, bureau, parts)
         else:
             results[name] = _model(name, panel, view, t, m, n_paths, seed, bureau, progress)
     common = _common_columns(natural.as_of(period.year, m), view, t, m)
@@ -236,17 +245,32 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
     return pd.concat(frames, ignore_index=True), results["combination"].weights if "combination" in results else None
 
 
-def _combination(panel, view, t, m, members, bureau) -> _Run:
+def _components_run(panel: Panel, parts: np.ndarray, t: int) -> _Run:
+    """The sum of the components as a method: its point this year, its errors in earlier years."""
+    past = parts.copy()
+    past[:, t:] = np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        errors = np.log(panel.outturn / past)
+    return _Run(parts[:, t], np.where(np.isfinite(errors), errors, np.nan),
+                assumptions=np.full(panel.n, "", dtype=object))
+
+
+def _combination(panel, view, t, m, members, bureau, parts=None) -> _Run:
     past = past_projections(panel, m, members, t)
+    points = {name: bureau(name).point for name in members}
+    if parts is not None:  # the components' sum joins as one more member: its past errors weight it
+        members = [*members, "components"]
+        past.points["components"] = np.where(np.arange(len(panel.years))[None, :] < t, parts, np.nan)
+        points["components"] = parts[:, t]
     weights, years, cases = combination_weights({name: past.errors(name) for name in members})
     weighted = enough_for_weights(years, cases)
-    point = combine({name: bureau(name).point for name in members}, weights)
+    point = combine(points, weights)
     past.points["combination"] = past_combination(past, members)
     note = (f"weights from {cases} errors in {years} past year(s) at month {m}" if weighted else
             f"plain average: only {years} past year(s) ({cases} errors) with every member's error at month {m}")
     notes = np.full(panel.n, note, dtype=object)
-    assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members} - {""}))
-                            for i in range(panel.n)], dtype=object)
+    assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members if name in BUREAU_METHODS}
+                                             - {""})) for i in range(panel.n)], dtype=object)
     return _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
                 weights=CombinationWeights(weights if weighted else {}, years, cases))
 
@@ -430,6 +454,8 @@ def _why_no_projection(method: str, common, i: int, period) -> str:
                 "growth into one")
     if method == "combination":
         return "none of its members could project this series (see their rows)"
+    if method == "components":
+        return "needs 税收收入 and 非税收入 of this region (their projections are added)"
     if method == "progress_ratio":
         return (f"needs the share of the full year reached by month {period.month} in at least two past years "
                 "(their monthly YTD and full-year amounts)")

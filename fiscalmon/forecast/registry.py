@@ -55,7 +55,10 @@ _LIST = [
     Method("ets", "指数平滑(ETS)", "model", "24 months of single-month history", "simulation"),
     Method("sarima", "季节ARIMA", "model", "36 months of single-month history", "simulation"),
     Method("growth_path", "增幅路径法", "bureau", "the YTD growth path and one YTD amount", "backtest", rules.growth_path),
-    Method("combination", "组合预测", "combination", "what its members need", "backtest"),
+    Method("components", "分项加总法", "components", "税收收入 and 非税收入 of the same regions (their projections added)",
+           "backtest"),
+    Method("combination", "组合预测", "combination", "what its members need (and the components' sum where it exists)",
+           "backtest"),
 ]
 
 #: Every method, by name, in the order the documentation lists them.

@@ -157,8 +157,8 @@ def _track_record(monthly, annual, month: pd.Period, method: str, item: str, cou
     from ..forecast import backtest
     from ..forecast.backtest import summarise
 
-    history = monthly[(monthly["period"] < pd.Period(year=month.year, month=1, freq="M")) & (monthly["item"] == item)]
-    if not history["region_code"].isin(counties).any():
+    history = monthly[monthly["period"] < pd.Period(year=month.year, month=1, freq="M")]  # (all items: components)
+    if not history.loc[history["item"] == item, "region_code"].isin(counties).any():
         return None
     detail = backtest(history, annual, methods=[method], months=[month.month], items=item, special=special,
                       min_train_years=3).detail  # pooled over the table, as the projections are
