@@ -13,7 +13,7 @@ from .forecast import Backtest, Projection, backtest, forecast_full_year
 from .joins import join_tables
 from .report import MonthlyReport, monthly_report
 from .risk import assess, load_thresholds
-from .io import combine_tables, read_annual, read_monthly, read_regions, read_risk, read_special, read_workbook
+from .io import combine_tables, read_annual, read_monthly, read_regions, read_cash_plan, read_risk, read_special, read_workbook
 from .writers import write_table
 
 __version__ = "0.1.0"
@@ -43,6 +43,7 @@ __all__ = [
     "read_regions",
     "read_risk",
     "read_special",
+    "read_cash_plan",
     "read_workbook",
     "schema",
     "write_table",

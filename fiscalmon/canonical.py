@@ -140,9 +140,15 @@ def canonical_table(cells: pd.DataFrame, spec: TableSpec, out: Collector, *, uni
                   "it is: region='652300 昌吉州' (command line: --file-region '652300 昌吉州').")
         return table
 
-    if spec.name in ("monthly", "risk", "special"):
+    if spec.name == "risk" and "period" in cells:  # treasury cash is monitored by 旬: 2024年6月中旬
+        split = cells["period"].map(parse.split_ten_day)
+        cells = cells.assign(period=split.map(lambda pair: pair[0]))
+        table["ten_day"] = pd.array([pair[1] for pair in split], dtype="Int64")
+    if spec.name in ("monthly", "risk", "special", "cash_plan"):
         years = column("year", parse.parse_year) if "year" in cells else None
         table["period"] = _periods(cells, years, out, year_arg=year)
+    if spec.name == "cash_plan":
+        table["flow"] = column("flow", parse.parse_flow)
     if spec.name == "annual":
         if "year" not in cells:
             out.error(None, None, None, "a year column (year/年度)", "Add the fiscal year of each row.")

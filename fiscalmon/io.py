@@ -34,6 +34,7 @@ from .schema import (
     REGION_ALIASES,
     RISK_ALIASES,
     SPECIAL_ALIASES,
+    CASH_PLAN_ALIASES,
     RISK_AMOUNTS,
 )
 
@@ -55,8 +56,9 @@ ANNUAL_COLUMNS = ["region_code", "region", "year", "item", "budget", "adjusted_b
                   "target_growth_pct", "adjusted_budget_date",
                   "unit", "source_unit"]
 REGION_COLUMNS = ["region_code", "region", "parent_code", "level", "grade", "aliases"]
+CASH_PLAN_COLUMNS = ["region_code", "region", "period", "flow", "amount", "unit", "source_unit"]
 SPECIAL_COLUMNS = ["region_code", "region", "period", "item", "label", "ytd_effect", "unit", "source_unit"]
-RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK_AMOUNTS, "unit",
+RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "ten_day", "grade", *RISK_AMOUNTS, "unit",
                 "source_unit"]
 
 # ---- the table reader --------------------------------------------------------------------------
@@ -64,7 +66,7 @@ RISK_COLUMNS = ["region_code", "region", "parent_code", "period", "grade", *RISK
 #: The columns each kind of table needs before its rows can be checked.
 _KEY_COLUMNS = {"monthly": ("region_code", "period", "item"), "annual": ("region_code", "year", "item"),
                 "regions": ("region_code",), "risk": ("region_code", "period"),
-                "special": ("region_code", "period", "item")}
+                "special": ("region_code", "period", "item"), "cash_plan": ("region_code", "period", "flow")}
 #: Every kind of table by name (to say which kind a file that fails as one looks like).
 _SPECS: dict[str, TableSpec] = {}
 _MONTHLY = TableSpec("monthly", MONTHLY_ALIASES, ("ytd", "yoy_change", "ytd_prior", "budget", "adjusted_budget"),
@@ -83,9 +85,11 @@ _REGIONS = TableSpec("regions", REGION_ALIASES, (), (), "region code, name and l
 _SPECIAL = TableSpec("special", SPECIAL_ALIASES, ("ytd_effect", "ytd_reduction"), (),
                      "region, period, item and the effect of a special factor (地区, 月份, 项目, 特殊因素, 累计影响)",
                      distinctive=("label",))
+_CASH_PLAN = TableSpec("cash_plan", CASH_PLAN_ALIASES, ("amount",), (),
+                       "region, future month, flow and amount (地区, 月份, 资金流向, 金额)", distinctive=("flow",))
 _RISK = TableSpec("risk", RISK_ALIASES, tuple(RISK_AMOUNTS), (), "region, period and risk indicators (地区, 月份, 月末库款余额 …)",
                   distinctive=("period", "grade"))
-_SPECS.update({spec.name: spec for spec in (_MONTHLY, _ANNUAL, _REGIONS, _RISK, _SPECIAL)})
+_SPECS.update({spec.name: spec for spec in (_MONTHLY, _ANNUAL, _REGIONS, _RISK, _SPECIAL, _CASH_PLAN)})
 
 
 def _region_argument(region) -> tuple[str | None, str | None] | None:
@@ -427,6 +431,28 @@ def read_special(source, *, sheet: str | int | None = None, unit: str | None = N
     if reduction is not None:
         table["ytd_effect"] = table["ytd_effect"].combine_first(-reduction)
     return ordered(table, SPECIAL_COLUMNS, ["region_code", "item", "period"])
+
+
+def read_cash_plan(source, *, sheet: str | int | None = None, unit: str | None = None, year: int | None = None,
+                   encoding: str | None = None, region: str | None = None, region_table=None,
+                   prefecture: str | None = None) -> pd.DataFrame:
+    """Read a cash plan (库款预测): the flows expected in each coming month, one row per region × month × flow.
+
+    ``flow`` is one of :data:`fiscalmon.schema.CASH_FLOWS` (工资, 三保支出, 到期本金, 到期利息, 再融资债券,
+    转移支付, 自有收入, 其他流入, 其他流出); amounts are positive, in 亿元 once read. Parameters are as
+    for :func:`read_monthly`.
+
+    Examples
+    --------
+    >>> import pandas as pd, fiscalmon
+    >>> raw = pd.DataFrame({"地区": ["木垒县"], "月份": ["2024-07"], "资金流向": ["工资"], "金额(万元)": [1500]})
+    >>> fiscalmon.read_cash_plan(raw)[["region_code", "period", "flow", "amount"]]
+      region_code   period   flow  amount
+    0      652328  2024-07  wages    0.15
+    """
+    table = _read_table(source, _CASH_PLAN, sheet=sheet, unit=unit, year=year, encoding=encoding, region=region,
+                        region_table=region_table, prefecture=prefecture)
+    return ordered(table, CASH_PLAN_COLUMNS, ["region_code", "period", "flow"])
 
 
 @dataclass

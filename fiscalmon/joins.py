@@ -49,7 +49,7 @@ def own_rows(derived: pd.DataFrame, rows: pd.DataFrame, keys: list[str]) -> pd.D
 
 
 _KEYS = {"monthly": ["region_code", "period", "item"], "annual": ["region_code", "year", "item"],
-         "special": ["region_code", "period", "item", "label"],
+         "special": ["region_code", "period", "item", "label"], "cash_plan": ["region_code", "period", "flow"],
          "regions": ["region_code"], "risk": ["region_code", "period"]}
 
 

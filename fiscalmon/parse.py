@@ -304,6 +304,40 @@ def item_key(text: str) -> str | None:
     return None
 
 
+def parse_flow(value: object) -> str:
+    """A cash-plan flow: its key (``wages``) or Chinese name (工资, 到期本金 …).
+
+    >>> parse_flow("再融资债券"), parse_flow("wages")
+    ('refinancing', 'wages')
+    """
+    from .schema import CASH_FLOWS
+
+    text = clean_text(value)
+    names = {**{k: k for k in CASH_FLOWS}, **{zh: k for k, zh in CASH_FLOWS.items()}}
+    key = names.get(bare_name(text)) if text else None
+    if key is None:
+        raise CellError("one of " + ", ".join(f"{k} ({zh})" for k, zh in CASH_FLOWS.items()),
+                        "Name the flow as one of these.")
+    return key
+
+
+_TEN_DAYS = {"上旬": 1, "中旬": 2, "下旬": 3}
+
+
+def split_ten_day(value: object) -> tuple[object, int | None]:
+    """A period cell without its 旬 (上旬/中旬/下旬), and the 旬 as 1, 2 or 3 (``None`` without one).
+
+    >>> split_ten_day("2024年6月中旬")
+    ('2024年6月', 2)
+    """
+    text = clean_text(value) if isinstance(value, str) else None
+    if text:
+        for word, number in _TEN_DAYS.items():
+            if text.endswith(word):
+                return text[: -len(word)].rstrip(), number
+    return value, None
+
+
 def parse_code(value: object) -> str | None:
     """A region code as text: Excel's 652300.0 becomes ``'652300'``; text is kept as written.
 

@@ -218,6 +218,18 @@ RISK_AMOUNTS: dict[str, str] = {
     "fund_expenditure": "政府性基金预算支出",
     "advances_balance": "暂付款余额",
     "advances_prev_yearend": "上年末暂付款余额",
+    # Debt service by what the budget must find (issue: risk flags a bureau can defend).
+    "principal_next3m": "未来三个月到期本金",
+    "interest_next3m": "未来三个月到期利息",
+    "refinancing_next3m": "未来三个月预计到位再融资债券",
+    "overdue_debt": "逾期债务",
+    # 三保 by its parts: wages are paid in full every month.
+    "wages_due": "当月应发工资",
+    "wages_paid": "当月实发工资",
+    "social_insurance_arrears": "欠缴社会保险费",
+    # 财力: own revenue, transfers and what goes up (上解).
+    "transfers_received": "转移支付收入",
+    "remittances_up": "上解支出",
 }
 
 #: Other headers bureau workbooks use for the risk-table columns.
@@ -236,12 +248,37 @@ _RISK_VARIANTS: dict[str, tuple[str, ...]] = {
     "debt_service_due": ("到期还本付息", "全年到期债务本息", "当年到期还本付息"),
     "debt_service_paid": ("已还本付息", "累计还本付息", "已偿还本息", "偿还到期本息"),
     "debt_service_next3m": ("未来3个月到期还本付息", "未来三个月到期债务本息"),
+    "principal_next3m": ("未来3个月到期本金", "未来三个月到期债务本金"),
+    "interest_next3m": ("未来3个月到期利息", "未来三个月到期债务利息"),
+    "refinancing_next3m": ("未来三个月再融资债券", "未来3个月预计到位再融资债券", "预计再融资债券"),
+    "overdue_debt": ("逾期债务余额", "逾期债务金额"),
+    "wages_due": ("应发工资", "当月应发工资数"),
+    "wages_paid": ("实发工资", "当月实发工资数"),
+    "social_insurance_arrears": ("欠缴社保费", "欠缴社会保险费用"),
+    "transfers_received": ("上级转移支付", "转移支付", "上级补助收入"),
+    "remittances_up": ("上解", "上解上级支出"),
     "interest_general": ("一般债务利息支出", "一般债务利息"),
     "interest_special": ("专项债务利息支出", "专项债务利息"),
     "gpb_expenditure": ("一般公共预算支出预算", "一般公共预算支出预算数"),
     "fund_expenditure": ("政府性基金预算支出预算", "政府性基金支出预算"),
     "advances_balance": ("暂付款", "暂付性款项余额"),
     "advances_prev_yearend": ("年初暂付款余额", "上年末暂付性款项余额"),
+}
+
+#: The flows of a cash plan (库款预测), with their Chinese names: outflows, then inflows.
+CASH_FLOWS: dict[str, str] = {"wages": "工资", "sanbao": "三保支出", "debt_principal": "到期本金",
+                              "debt_interest": "到期利息", "other_out": "其他流出", "refinancing": "再融资债券",
+                              "transfers": "转移支付", "own_revenue": "自有收入", "other_in": "其他流入"}
+CASH_OUTFLOWS = ("wages", "sanbao", "debt_principal", "debt_interest", "other_out")
+
+#: The cash plan: one row per region × future month × flow (positive amounts).
+CASH_PLAN_ALIASES: dict[str, tuple[str, ...]] = {
+    **_ID_ALIASES,
+    "period": MONTHLY_ALIASES["period"],
+    "flow": ("资金流向", "收支类别", "项目", "类别", "流量", "收支项目"),
+    "amount": ("金额", "预计金额", "计划金额", "数额"),
+    **_UNIT_ALIAS,
+    **_TEXT_ALIASES,
 }
 
 #: The special-factors table (可比口径): what moved an item's revenue away from its underlying course.

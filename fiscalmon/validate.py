@@ -32,7 +32,8 @@ def check(table: pd.DataFrame, kind: str, out, *, unreadable_rows=frozenset(), l
     can plausibly be.
     """
     table = _region_ids(table, out, unreadable_rows)
-    checks = {"monthly": _monthly, "annual": _annual, "regions": _regions, "risk": _risk, "special": _special}[kind]
+    checks = {"monthly": _monthly, "annual": _annual, "regions": _regions, "risk": _risk, "special": _special,
+              "cash_plan": _cash_plan}[kind]
     if kind in ("monthly", "annual"):
         checks(table, out, unreadable_rows, levels or {})
     else:
@@ -251,7 +252,8 @@ def _regions(table: pd.DataFrame, out, unreadable_rows) -> None:
 
 def _risk(table: pd.DataFrame, out, unreadable_rows) -> None:
     _negative_amounts(table, RISK_AMOUNTS, out)
-    _duplicates(table, ["region_code", "period"], out)
+    keys = ["region_code", "period"] + (["ten_day"] if "ten_day" in table and table["ten_day"].notna().any() else [])
+    _duplicates(table.assign(ten_day=table["ten_day"].fillna(0)) if "ten_day" in keys else table, keys, out)
 
 
 
@@ -263,3 +265,12 @@ def _special(table: pd.DataFrame, out, unreadable_rows) -> None:
         out.error(row, "ytd_effect", None, "the factor's cumulative effect on revenue (累计影响)",
                   "Fill in the effect (negative for a factor that lowered revenue), or remove the row.")
     _duplicates(table.assign(label=table["label"].fillna("")), ["region_code", "period", "item", "label"], out)
+
+
+def _cash_plan(table: pd.DataFrame, out, unreadable_rows) -> None:
+    """Amounts are positive (the flow says the direction); one row per region × month × flow."""
+    _negative_amounts(table, ["amount"], out)
+    located = table["period"].notna() & table["flow"].notna() & ~table["_row"].isin(unreadable_rows)
+    for row in table.loc[located & table["amount"].isna(), "_row"]:
+        out.error(row, "amount", None, "an amount for the flow", "Fill in the amount, or remove the row.")
+    _duplicates(table, ["region_code", "period", "flow"], out)
