@@ -130,6 +130,9 @@ def _save_backtest_plot(summary, path: str) -> None:
     print(f"wrote {written}", file=sys.stderr)
 
 
+REPORT_SUFFIXES = (".html", ".xlsx", ".pdf", ".docx")
+
+
 def cmd_report(args) -> None:
     from tqdm.auto import tqdm
 
@@ -137,8 +140,13 @@ def cmd_report(args) -> None:
     from .report import monthly_report
 
     suffix = Path(args.output).suffix.lower()
-    if suffix not in (".html", ".xlsx"):
-        raise ArgumentError("-o", args.output, "a file name ending in .html or .xlsx")
+    if suffix not in REPORT_SUFFIXES:
+        raise ArgumentError("-o", args.output, "a file name ending in " + ", ".join(REPORT_SUFFIXES))
+    if suffix == ".pdf":
+        from .report.render_pdf import HOW_TO_GET, find_browser
+
+        if find_browser() is None:     # say so before minutes of work
+            raise OutputError(args.output, HOW_TO_GET)
     steps = ["reading the monthly table", "reading the annual table", "reading the risk table",
              "projecting the full year", "assessing risk flags", f"writing {suffix[1:]}"]
     with tqdm(total=len(steps), disable=args.quiet, delay=0.5, unit="step", file=sys.stderr) as bar:
@@ -150,18 +158,25 @@ def cmd_report(args) -> None:
             started.append(text)
             bar.set_description(text)
 
-        step(steps[0])
-        monthly = _read_monthly_files(args.monthly, args)
-        step(steps[1])
-        annual = read_files(read_annual, args.annual, args, "annual") if args.annual else None
-        monthly, annual = join_tables(monthly, annual)
-        step(steps[2])
-        risk = read_files(read_risk, args.risk, args, "risk") if args.risk else None
+        # The readers' notes go into the report's 数据说明 as well as to the screen.
+        with warnings.catch_warnings(record=True) as reading:
+            warnings.simplefilter("always", FiscalDataWarning)
+            step(steps[0])
+            monthly = _read_monthly_files(args.monthly, args)
+            step(steps[1])
+            annual = read_files(read_annual, args.annual, args, "annual") if args.annual else None
+            monthly, annual = join_tables(monthly, annual)
+            step(steps[2])
+            risk = read_files(read_risk, args.risk, args, "risk") if args.risk else None
+            special = _read_special(args)
+        notes = [note for w in reading if isinstance(w.message, FiscalDataWarning) for note in w.message.notes]
+        for w in reading:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         report = monthly_report(monthly, annual, risk, args.month, prefecture=args.prefecture, item=args.item,
-                                method=args.method, thresholds=args.thresholds, special=_read_special(args),
-                                progress=step)
+                                method=args.method, thresholds=args.thresholds, special=special,
+                                region_table=getattr(args, "regions_file", None), notes=notes, progress=step)
         step(steps[-1])
-        path = report.to_html(args.output) if suffix == ".html" else report.to_excel(args.output)
+        path = report.write(args.output)
         bar.update(1)
     print(f"report written: {Path(path).resolve()}")
 
@@ -217,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--method", default="combination", choices=METHODS)
     report.add_argument("--thresholds", help="a province's thresholds file (TOML) over the defaults")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
-    report.add_argument("-o", "--output", required=True, help="report.html or report.xlsx")
+    report.add_argument("-o", "--output", required=True,
+                        help="report.html, report.xlsx, report.pdf (printed by headless Chromium) or report.docx")
     report.set_defaults(run=cmd_report)
 
     from .risk.commands import add_commands

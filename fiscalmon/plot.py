@@ -150,7 +150,7 @@ def fan_chart(projection: pd.Series, monthly: pd.DataFrame):
         ax.set_xlim(0.5, 12.5)
         ax.set_ylabel("亿元")
         chance = projection["p_attain"]
-        odds = f"，完成预算概率 {chance:.0%}" if np.isfinite(chance) else ""
+        odds = f"，完成预算概率 {schema.odds_text(chance)}" if np.isfinite(chance) else ""
         ax.set_title(f"{projection['region']} {item_zh(projection['item'])}全年预计{odds}")
         ax.legend(fontsize=8, loc="upper left")
         fig.tight_layout()

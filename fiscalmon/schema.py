@@ -7,6 +7,7 @@ people.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 #: How many of each unit make one 亿元 (100 million yuan). Amounts are *divided* by these exact
@@ -336,3 +337,14 @@ def item_zh(key: str) -> str:
     """
     item = ITEMS.get(key)
     return item.zh if item else key
+
+
+def odds_text(p: float) -> str:
+    """完成预算概率 as the report writes it: never a flat 0% or 100%.
+
+    >>> odds_text(0.0001), odds_text(0.5), odds_text(0.9995)
+    ('<1%', '50%', '>99%')
+    """
+    if not math.isfinite(p):
+        return ""
+    return "<1%" if p < 0.005 else ">99%" if p > 0.995 else f"{p:.0%}"

@@ -24,7 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from .args import ArgumentError
 from .errors import OutputError
 
-__all__ = ["atomic_write", "excel_text", "neutralise_csv_text", "store_text_as_text", "write_table"]
+__all__ = ["atomic_write", "xml_safe_text", "neutralise_csv_text", "store_text_as_text", "write_table"]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection), and
 #: their full-width forms, which Chinese input methods type.
@@ -69,7 +69,7 @@ def write_table(table: pd.DataFrame, path, *, encoding: str = "utf-8") -> Path:
             neutralise_csv_text(out).to_csv(target, index=False, encoding=encoding)
             return
         with pd.ExcelWriter(target, engine="openpyxl") as book:
-            _map_text(out, excel_text).to_excel(book, index=False, sheet_name="Sheet1")
+            _map_text(out, xml_safe_text).to_excel(book, index=False, sheet_name="Sheet1")
             store_text_as_text(book.sheets["Sheet1"])
 
     return atomic_write(path, write)
@@ -93,8 +93,9 @@ def neutralise_csv_text(table: pd.DataFrame) -> pd.DataFrame:
     return _map_text(table, lambda text: "'" + text if looks_like_formula(text) else text)
 
 
-def excel_text(text: str) -> str:
-    """``text`` with the control characters a workbook cannot hold (openpyxl refuses them) shown as ``�``."""
+def xml_safe_text(text: str) -> str:
+    """``text`` with the control characters XML cannot hold shown as ``�``: a workbook (openpyxl refuses
+    them) and a Word document (lxml refuses them) are XML inside."""
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 

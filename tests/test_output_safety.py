@@ -53,8 +53,11 @@ def _rename(table: pd.DataFrame) -> pd.DataFrame:
 def hostile():
     monthly = _rename(fiscalmon.datasets.demo_monthly())
     risk = _rename(fiscalmon.datasets.demo_risk())
+    # The title names the prefecture by the regions table: a user's table that names it "=1+1".
+    regions = fiscalmon.datasets.xinjiang_regions()
+    regions.loc[regions["region_code"] == PREFECTURE, "region"] = HOSTILE[PREFECTURE]
     report = monthly_report(monthly, fiscalmon.datasets.demo_annual(), risk, "2023-06", prefecture=PREFECTURE,
-                            run_time=RUN_TIME)
+                            region_table=regions, run_time=RUN_TIME)
     return monthly, risk, report
 
 
@@ -80,7 +83,8 @@ def test_the_workbook_holds_hostile_names_as_text_and_numbers_as_numbers(hostile
     sheet = book["收入预测"]
     column = [c.value for c in sheet[1]].index("全年预计(亿元)") + 1
     values = [sheet.cell(row=r, column=column).value for r in range(2, sheet.max_row + 1)]
-    assert values == pytest.approx(report.projections["point"].tolist())
+    shown = [*report.area_rows["point"], *report.projections["point"]]   # 全州 (and 州本级) first
+    assert values == pytest.approx(shown)
 
 
 def test_write_table_xlsx_holds_text_as_text(tmp_path):

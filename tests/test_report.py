@@ -95,14 +95,16 @@ def test_same_inputs_same_report(demo, tmp_path):
 def test_excel_holds_numbers_units_frozen_headers_and_coloured_levels(kashgar, tmp_path):
     path = kashgar.to_excel(tmp_path / "report.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["摘要", "收入预测", "县市区汇总", "红色等级关注名单", "预警指标明细", "较上月变化"]
+    assert book.sheetnames == ["摘要", "收入预测", "收入质量", "收入较上月变化", "县市区汇总", "红色等级关注名单",
+                               "预警指标明细", "较上月变化", "说明"]
+    assert book["摘要"]["A3"].value == fiscalmon.report.sections.opening(kashgar)[0]
     projections = book["收入预测"]
     header = [c.value for c in projections[1]]
     assert "全年预计(亿元)" in header and "预算完成率(%)" in header
     column = header.index("全年预计(亿元)") + 1
     values = [projections.cell(row=r, column=column).value for r in range(2, projections.max_row + 1)]
     assert all(isinstance(v, float) for v in values)
-    assert values == pytest.approx(kashgar.projections["point"].tolist())
+    assert values == pytest.approx([*kashgar.area_rows["point"], *kashgar.projections["point"]])
     assert projections.freeze_panes == "C2"
     flags = book["预警指标明细"]
     rules = flags.conditional_formatting
@@ -126,8 +128,9 @@ def test_cli_writes_the_report_and_prints_its_path(cli, tmp_path):
 
 
 def test_cli_refuses_an_unknown_output_format(cli, tmp_path):
-    result = cli("report", "--monthly", "x.csv", "--month", "2023-06", "-o", str(tmp_path / "r.pdf"))
-    assert result.returncode == 2 and "Traceback" not in result.stderr and ".html or .xlsx" in result.stderr
+    result = cli("report", "--monthly", "x.csv", "--month", "2023-06", "-o", str(tmp_path / "r.pptx"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert ".html, .xlsx, .pdf, .docx" in result.stderr and not (tmp_path / "r.pptx").exists()
 
 
 def test_a_report_without_budgets_says_so_instead_of_failing(demo, tmp_path):
@@ -145,7 +148,9 @@ def test_without_a_risk_table_the_prefecture_counties_come_from_the_division_cod
     report = monthly_report(demo[0], demo[1], None, "2023-06", prefecture="653100", run_time=RUN_TIME)
     codes = set(report.projections["region_code"])
     assert codes and all(code.startswith("6531") and code != "653100" for code in codes)
-    assert codes == {c for c in demo[0]["region_code"].unique() if c.startswith("6531") and c != "653100"}
+    own_level = {c for c in demo[0]["region_code"].unique() if c.startswith("653100-")}   # 州本级
+    assert codes == {c for c in demo[0]["region_code"].unique() if c.startswith("6531") and c != "653100"} - own_level
+    assert own_level and own_level <= set(report.area_rows["region_code"])
     assert any("行政区划代码前四位（6531）" in line for line in fiscalmon.report.sections.notes(report))
     with pytest.raises(ArgumentError, match="prefecture must be the code of a prefecture whose counties the monthly table holds"):
         monthly_report(demo[0], demo[1], None, "2023-06", prefecture="999900")

@@ -34,8 +34,9 @@ OUTPUT_COLUMNS = ["region_code", "region", "item", "as_of", "ytd", "last_year_ou
                   "required_rest_growth_pct", "method"]
 #: Further columns of the table: the method asked for (``method`` is the one that produced the row,
 #: which differs after a fall-back), where the interval and the budget came from, why there is no
-#: projection (empty when there is one), what was assumed, what happened.
-EXTRA_COLUMNS = ["requested_method", "interval_source", "budget_source", "no_projection", "yoy_pct",
+#: projection (empty when there is one), what was assumed, what happened; ``past_years``: how many past years of this
+#: series' own errors at this month the interval rests on (the panel's may add to them).
+EXTRA_COLUMNS = ["requested_method", "interval_source", "past_years", "budget_source", "no_projection", "yoy_pct",
                  "yoy_comparable_pct", "special_ytd", "special_full_year", "assumptions", "note"]
 MONTHLY_REQUIRED = ("region_code", "region", "period", "item", "ytd", "yoy_pct")
 ANNUAL_REQUIRED = ("region_code", "year", "item", "budget", "adjusted_budget", "outturn")
@@ -429,7 +430,7 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
         "time_progress_pct": common["time_progress_pct"], "hist_progress_pct": common["hist_progress_pct"],
         "point": point, **bounds, "p_attain": p_attain, "required_rest_growth_pct": required,
         "method": used, "requested_method": name, "interval_source": source,
-        "budget_source": common["budget_source"], "no_projection": missing,
+        "budget_source": common["budget_source"], "no_projection": missing, "past_years": own,
         "yoy_pct": common["yoy_pct"], "yoy_comparable_pct": common["yoy_comparable_pct"],
         "special_ytd": common["special_ytd"], "special_full_year": common["special_full_year"],
         "assumptions": assumptions, "note": notes,

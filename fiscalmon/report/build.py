@@ -17,6 +17,8 @@ from ..forecast.core import checked_tables
 from ..regions import parent_from_code
 from ..calendar import time_progress_pct
 from ..schema import LEVEL_RANK, item_zh
+from ..io import region_directory
+from . import figures
 from .model import MonthlyReport, ReportSummary, TrackRecord
 
 #: A county is "unlikely to make the budget" below this probability.
@@ -26,22 +28,25 @@ UNLIKELY_P = 0.5
 def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, risk: pd.DataFrame | None = None,
                    month=None, *, prefecture: str | None = None, item: str = "gpb_revenue",
                    method: str = "combination", thresholds=None, special: pd.DataFrame | None = None,
-                   run_time: dt.datetime | None = None, progress=None) -> MonthlyReport:
+                   region_table=None, notes=None, run_time: dt.datetime | None = None, progress=None) -> MonthlyReport:
     """Build the monthly report: projections, odds of the budget and risk flags, red-level counties first.
 
     Parameters
     ----------
     monthly, annual, risk : canonical tables (``fiscalmon.read_monthly``, ``read_annual``, ``read_risk``);
         amounts in 亿元. Without ``risk`` the report has no flags section.
-    month : 'YYYY-MM'
-        The month reported on (default: the latest in ``monthly``).
+    month : month, optional
+        The month reported on, in any spelling (default: the latest in ``monthly``).
     prefecture : region code, optional
-        Report on this prefecture's counties (by ``parent_code`` in the risk table); default: every
-        county in the risk table, or every region in ``monthly`` when there is no risk table.
+        Report on this area's counties (by ``parent_code`` in the risk table, else by their codes);
+        default: the one region of the table that all the others belong to (a prefecture's 全州 row, a
+        province's 全区 row), else every region.
     item : item key projected (default 一般公共预算收入)
     method : projection method (default the combination)
     thresholds : passed to :func:`fiscalmon.assess`
     special : special factors (:func:`fiscalmon.read_special`), for the comparable basis (可比口径)
+    region_table : regions table over the shipped one, for the scope's official name
+    notes : the readers' notes (:class:`~fiscalmon.errors.Problem` s with a kind), shown grouped by kind
     run_time : datetime, optional
         The run time stated in the report (default: now). Everything else depends only on the inputs.
     progress : callable, optional
@@ -60,18 +65,27 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     item = check.items_like(item, "item", monthly["item"].unique())[0]
     month = check.month_like(month) if month is not None else monthly["period"].max()
     prefecture = None if prefecture is None else check.codes_like(prefecture, "prefecture")[0]
-    counties, scope, total_code, basis = _scope(monthly, risk, prefecture)
+    directory = region_directory(region_table)
+    if prefecture is None:
+        prefecture = _area_of(monthly, directory)
+    counties, total_code, basis = _scope(monthly, risk, prefecture)
+    own_code = f"{prefecture}-bj" if prefecture and f"{prefecture}-bj" in set(monthly["region_code"]) else None
+    scope = _scope_name(prefecture, monthly, directory)
 
     step("projecting the full year")
-    wanted = counties + ([total_code] if total_code else [])
+    area = [c for c in (total_code, own_code) if c]
+    wanted = area + [c for c in counties if c not in area]
     # Every region of the table is projected, the scope's shown: the combination's weights and the
     # intervals learn from all the table's past errors (lower errors on the demo panel's prefectures than
     # from their own counties alone). The statsmodels methods fit series one by one: only the scope's.
     pooled = wanted if METHODS[method].kind == "model" else None
-    projections = forecast_full_year(monthly, annual, month, methods=method, items=item, regions=pooled,
-                                     special=special).table
-    scope_total = projections[projections["region_code"] == total_code] if total_code else projections.iloc[:0]
-    projections = projections[projections["region_code"].isin(counties)].reset_index(drop=True)
+    projected = forecast_full_year(monthly, annual, month, methods=method, items=item, regions=pooled,
+                                   special=special).table
+    scope_total = projected[projected["region_code"] == total_code] if total_code else projected.iloc[:0]
+    area_rows = projected[projected["region_code"].isin(area)].set_index("region_code").loc[
+        [c for c in area if c in set(projected["region_code"])]].reset_index()
+    projections = projected[projected["region_code"].isin(counties) & ~projected["region_code"].isin(area)]
+    projections = projections.reset_index(drop=True)
 
     assessment = None
     if risk is not None:
@@ -85,12 +99,54 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     summary.track_record = _track_record(monthly, annual, month, method, item, counties, special)
     stamp = (run_time or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     shown = monthly[monthly["region_code"].isin(wanted) & (monthly["item"] == item)]
-    return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown, basis)
+    quality = figures.revenue_quality(monthly, annual, month, wanted)
+    moved = _since_last_month(monthly, annual, month, method, item, special, pooled, wanted,
+                              pd.concat([area_rows, projections]))
+    return MonthlyReport(month, scope, item, projections, assessment, summary, stamp, scope_total, shown, basis,
+                         area_rows, quality, moved, list(notes or []))
 
 
-def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None, str]:
-    """(county codes, the scope's name, the code of the scope's own total row if the data have it,
-    how the counties were chosen when no table said so)."""
+def _since_last_month(monthly, annual, month, method, item, special, pooled, wanted, current) -> pd.DataFrame:
+    """The same projection a month earlier, and what moved (empty in January or without last month's data)."""
+    previous = month - 1
+    if month.month == 1 or not ((monthly["period"] == previous) & (monthly["item"] == item)).any():
+        return pd.DataFrame()
+    before = forecast_full_year(monthly, annual, previous, methods=method, items=item, regions=pooled,
+                                special=special).table
+    return figures.since_last_month(current, before[before["region_code"].isin(wanted)], monthly, item, month)
+
+
+def _area_of(monthly: pd.DataFrame, directory) -> str | None:
+    """The one region of the table that every other region belongs to (全州, 全区), if there is one."""
+    codes = set(monthly["region_code"])
+    for code in codes:
+        others = codes - {code}
+        if others and all(_within(other, code, directory) for other in others):
+            return code
+    return None
+
+
+def _within(code: str, area: str, directory) -> bool:
+    """Whether ``code`` lies in ``area`` (its parent, or its parent's parent …)."""
+    for _ in range(4):
+        code = directory.parent(code)
+        if code is None:
+            return False
+        if code == area:
+            return True
+    return False
+
+
+def _scope_name(area: str | None, monthly: pd.DataFrame, directory) -> str:
+    if area is None:
+        return "全部地区"
+    names = monthly.loc[monthly["region_code"] == area, "region"]
+    return directory.name(area) or (names.iloc[0] if len(names) else area)
+
+
+def _scope(monthly, risk, prefecture) -> tuple[list[str], str | None, str]:
+    """(the regions of the scope, the code of its own total row if the data have it, how the regions were
+    chosen when no table said so)."""
     basis = ""
     if risk is not None:
         units = risk.drop_duplicates("region_code")
@@ -112,10 +168,8 @@ def _scope(monthly, risk, prefecture) -> tuple[list[str], str, str | None, str]:
         basis = f"县市区按行政区划代码前四位（{str(prefecture)[:4]}）确定（未提供含上级编码的风险表）。"
     else:
         counties = sorted(monthly["region_code"].unique())
-    if prefecture is None:
-        return counties, "全部地区", None, basis
-    names = monthly.loc[monthly["region_code"] == prefecture, "region"]
-    return counties, (names.iloc[0] if len(names) else prefecture), (prefecture if len(names) else None), basis
+    total = prefecture if prefecture is not None and (monthly["region_code"] == prefecture).any() else None
+    return counties, total, basis
 
 
 def _order_by_grade(projections: pd.DataFrame, assessment) -> pd.DataFrame:

@@ -55,13 +55,23 @@ class MonthlyReport:
     assessment: object | None
     summary: ReportSummary
     generated_at: str
-    scope_total: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scope_total: pd.DataFrame = field(default_factory=pd.DataFrame)  # the area's own total row (全州)
     monthly: pd.DataFrame | None = field(default=None, repr=False)  # the scope's monthly figures, for charts
     scope_basis: str = ""  # how the counties of the scope were chosen, when the data did not say
+    area_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # 全州 and 州本级 projection rows
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)    # 税收/非税 side by side (figures.revenue_quality)
+    since_last_month: pd.DataFrame = field(default_factory=pd.DataFrame)  # figures.since_last_month
+    data_notes: list = field(default_factory=list)  # the readers' notes (Problems with a kind), for the notes
+
+    @property
+    def period_words(self) -> str:
+        """The span reported on as bureaus write it: 2024年1-6月 (2024年1月 in January)."""
+        span = "1月" if self.month.month == 1 else f"1-{self.month.month}月"
+        return f"{self.month.year}年{span}"
 
     @property
     def title(self) -> str:
-        return f"{self.scope}财政运行月度监测报告（{self.month.year}年1-{self.month.month}月）"
+        return f"{self.scope}财政运行月度监测报告（{self.period_words}）"
 
     def _repr_html_(self) -> str:
         from .render_html import render_fragment
@@ -79,3 +89,22 @@ class MonthlyReport:
         from .render_excel import write_excel
 
         return write_excel(self, path)
+
+    def to_pdf(self, path) -> Path:
+        """Write a print-ready PDF of the HTML report (A4), made by headless Chromium, whole or not at all."""
+        from .render_pdf import write_pdf
+
+        return write_pdf(self, path)
+
+    def to_docx(self, path) -> Path:
+        """Write a Word (.docx) copy: the same sections, tables and charts, for circulating as a 报告."""
+        from .render_docx import write_docx
+
+        return write_docx(self, path)
+
+    def write(self, path) -> Path:
+        """Write the report in the format its suffix names: .html, .xlsx, .pdf or .docx."""
+        from ..args import one_of
+
+        suffix = one_of(Path(path).suffix.lower(), "path suffix", (".html", ".xlsx", ".pdf", ".docx"))
+        return {".html": self.to_html, ".xlsx": self.to_excel, ".pdf": self.to_pdf, ".docx": self.to_docx}[suffix](path)

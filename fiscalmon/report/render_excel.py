@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import plot
-from ..writers import atomic_write, excel_text, store_text_as_text
+from ..writers import atomic_write, xml_safe_text, store_text_as_text
 from . import sections
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def _cell_value(value):
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, str):
-        return excel_text(value)
+        return xml_safe_text(value)
     return value
 
 
@@ -43,7 +43,7 @@ def _number_format(column: str) -> str | None:
     if "概率" in column:
         return "0%"
     if "(%)" in column or "百分点" in column:
-        return "0.0"
+        return "0.00"
     if "亿元" in column or "(月)" in column or "(倍)" in column:
         return "#,##0.00"
     return None
@@ -81,15 +81,31 @@ def write_excel(report: MonthlyReport, path) -> Path:
     book = Workbook()
     summary = book.active
     summary.title = "摘要"
-    for line in sections.summary_lines(report):
+    lines = sections.summary_lines(report)
+    for line in lines[:2]:                     # header and title, then the opening paragraph
+        summary.append([_cell_value(v) for v in line])
+    for text in sections.opening(report):
+        summary.append([_cell_value(text)])
+        summary.cell(row=summary.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    for line in lines[2:]:
         summary.append([_cell_value(v) for v in line])
     store_text_as_text(summary)
-    summary.column_dimensions["A"].width = 48
+    summary.column_dimensions["A"].width = 90
     summary.column_dimensions["B"].width = 16
     summary.freeze_panes = "A2"
     _sheet(book, "收入预测", projection_table(report))
+    quality, since = sections.quality_table(report), sections.since_table(report)
+    if len(quality):
+        _sheet(book, "收入质量", quality)
+    if len(since):
+        _sheet(book, "收入较上月变化", since)
     if report.assessment is not None:
         titles = {"counties": "县市区汇总", "watch": "红色等级关注名单", "flags": "预警指标明细", "changes": "较上月变化"}
         for name, table in sections.risk_tables(report, complete=True).items():
             _sheet(book, titles[name], table, level_columns=sections.LEVEL_COLUMNS)
+    notes = book.create_sheet("说明")
+    for line in sections.notes(report):
+        notes.append([_cell_value(line)])
+    notes.column_dimensions["A"].width = 120
+    store_text_as_text(notes)
     return atomic_write(path, lambda tmp: book.save(tmp))

@@ -11,15 +11,15 @@ import re
 from pathlib import Path
 
 import jinja2
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
 from .. import plot
-from ..forecast import METHOD_ZH
+from ..schema import odds_text
 from ..writers import atomic_write
 from . import sections
+from .charts import Chart, report_charts
 
 if TYPE_CHECKING:
     from .model import MonthlyReport
@@ -29,25 +29,15 @@ _ENV = jinja2.Environment(loader=jinja2.PackageLoader("fiscalmon.report", "templ
                           autoescape=True, keep_trailing_newline=True)
 
 
-def _png(figure) -> str:
-    """The figure as base64 PNG text; the figure is closed whatever happens (pyplot would keep it alive)."""
-    try:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    finally:
-        plt.close(figure)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _format(value, column: str) -> tuple[str, str]:
+def cell_text(value, column: str) -> tuple[str, str]:
     """(text, css class) of one cell; numbers right-aligned, NaN as an empty cell."""
     if isinstance(value, (float, np.floating, int, np.integer)) and not isinstance(value, bool):
         if isinstance(value, (float, np.floating)) and math.isnan(value):
             return "", "num"
         if "概率" in column:
-            return f"{value:.0%}", "num"
+            return odds_text(value), "num"
         if "(%)" in column or "百分点" in column:
-            return f"{value:.1f}", "num"
+            return f"{value:.2f}", "num"
         if isinstance(value, (int, np.integer)):
             return str(value), "num"
         return f"{value:,.2f}", "num"
@@ -65,7 +55,7 @@ def html_table(table: pd.DataFrame, level_columns=()) -> Markup:
                 label = plot.LEVEL_ZH.get(value, value)
                 cells.append(f'<td><span class="level {escape(value)}">{escape(label)}</span></td>')
             else:
-                text, cls = _format(value, column)
+                text, cls = cell_text(value, column)
                 cells.append(f'<td class="{cls}">{escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return Markup(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -78,45 +68,35 @@ def _projection_rows(report: MonthlyReport):
     for position, record in enumerate(table.itertuples(index=False)):
         cells = []
         for column, value in zip(table.columns, record):
-            text, cls = _format(value, column)
+            text, cls = cell_text(value, column)
             cells.append({"text": text, "cls": cls})
         rows.append({"cells": cells, "behind": bool(behind[position])})
     return {"columns": list(table.columns), "rows": rows}
 
 
-def _charts(report: MonthlyReport, monthly: pd.DataFrame | None) -> dict[str, list[dict]]:
-    """The report's charts as embedded PNGs, each with its alt text and, when a per-county chart leaves
-    counties out (more than :data:`plot.MAX_COUNTIES`), a caption saying which it shows."""
-    charts = {"projection": [], "risk": []}
-    p = report.projections
-    if p["completion_pct"].notna().any():
-        charts["projection"].append({"alt": "预算完成进度与序时进度", "data": _png(plot.completion_vs_progress(p)),
-                                     "caption": plot.completion_counties(p)[1]})
-    if monthly is not None and len(report.scope_total):
-        total = report.scope_total.iloc[0]
-        charts["projection"].append({"alt": f"{total['region']}全年预计", "data": _png(plot.fan_chart(total, monthly))})
-    if report.assessment is not None and len(report.assessment.flags):
-        flags = report.assessment.flags
-        charts["risk"].append({"alt": "县市区预警指标等级", "data": _png(plot.flag_grid(flags)),
-                               "caption": plot.flag_grid_counties(flags)[1]})
-    return charts
+def _embedded(charts: dict[str, list[Chart]]) -> dict[str, list[dict]]:
+    return {part: [{"alt": c.alt, "data": base64.b64encode(c.png).decode("ascii"), "caption": c.caption} for c in shown]
+            for part, shown in charts.items()}
 
 
-def render_body(report: MonthlyReport, monthly: pd.DataFrame | None = None) -> str:
+def render_body(report: MonthlyReport) -> str:
     tables = {}
     if report.assessment is not None:
         tables = {name: html_table(table, level_columns=sections.LEVEL_COLUMNS)
                   for name, table in sections.risk_tables(report).items()}
+    quality, since = sections.quality_table(report), sections.since_table(report)
     return _ENV.get_template("body.html.j2").render(
-        r=report, s=report.summary, projection=_projection_rows(report), charts=_charts(report, monthly),
-        tables=tables, notes=sections.notes(report), method_zh=METHOD_ZH.get(report.projections["method"].iloc[0], "")
-        if len(report.projections) else "")
+        r=report, h=sections.HEADINGS, meta=sections.meta_line(report), opening=sections.opening(report),
+        cards=sections.cards(report), name_lists=sections.name_lists(report), projection=_projection_rows(report),
+        projection_note=sections.projection_note(report), charts=_embedded(report_charts(report)), tables=tables,
+        notes=sections.notes(report), quality=html_table(quality) if len(quality) else None,
+        since=html_table(since) if len(since) else None, since_note=sections.SINCE_NOTE)
 
 
 def render_fragment(report: MonthlyReport) -> str:
     """The report body for Jupyter: styled, without the document wrapper."""
     css = _ENV.loader.get_source(_ENV, "report.css")[0]
-    return f"<style>{css}</style>" + render_body(report, report.monthly)
+    return f"<style>{css}</style>" + render_body(report)
 
 
 def embedded_font(text: str) -> str:
@@ -136,7 +116,7 @@ def embedded_font(text: str) -> str:
 
 
 def write_html(report: MonthlyReport, path) -> Path:
-    body = render_body(report, report.monthly)
+    body = render_body(report)
     text = re.sub(r"<[^>]+>|data:[^\"]+", "", body) + report.title
     document = _ENV.get_template("report.html.j2").render(title=report.title, body=Markup(body),
                                                           font=embedded_font(text))
