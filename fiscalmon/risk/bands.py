@@ -21,16 +21,18 @@ import pandas as pd
 
 from .indicators import INDICATORS
 
-__all__ = ["Band", "BandSet", "Thresholds", "province_of", "LEVELS", "TAGS"]
+__all__ = ["Band", "BandSet", "Thresholds", "province_of", "LEVELS", "TAGS", "UNSOURCED_ZH"]
 
 #: Levels a band may have, best first.
 LEVELS = ("green", "yellow", "orange", "red")
-#: Confidence tags (DOMAIN.md).
+#: Confidence tags. C only for a quoted primary public source; a U band has no source and no date.
 TAGS = {
-    "C": "confirmed in a public source",
+    "C": "confirmed in a quoted primary public source",
     "P": "one province only, or a secondary source",
     "U": "common practice, no source found: a configurable default",
 }
+#: What a band without a public source says, instead of a source (and it carries no effective date).
+UNSOURCED_ZH = "fiscalmon默认值（无公开依据）"
 #: The shipped defaults' file name, the origin of their bands.
 SHIPPED = "thresholds.toml"
 
@@ -44,10 +46,21 @@ class Band:
     upper: float
     label: str
     unit: str
-    effective: _dt.date
+    effective: _dt.date | None
     source: str
     tag: str
     note: str = ""
+
+    def source_zh(self) -> str:
+        """The source as a flag quotes it: ``'[C] 《…》（…）：“…”（生效2020-03-04）'``; a [U] band has no date.
+
+        Examples
+        --------
+        >>> Band("red", 0, float("inf"), "x", "亿元", None, UNSOURCED_ZH, "U").source_zh()
+        '[U] fiscalmon默认值（无公开依据）'
+        """
+        dated = f"（生效{self.effective.isoformat()}）" if self.effective is not None and self.tag != "U" else ""
+        return f"[{self.tag}] {self.source}{dated}"
 
     def interval(self, closed: str = "left") -> str:
         """The band as text, e.g. ``'120% ≤ x < 200%'``, ``'x > 10%'``, ``'x < 0.4'``."""
@@ -201,7 +214,8 @@ class Thresholds:
         rows = [{
             "indicator": s.indicator, "indicator_zh": INDICATORS[s.indicator].zh, "scope": s.scope,
             "in_force": s.period_text, "level": band.level, "band": band.interval(s.closed), "label": band.label,
-            "unit": band.unit, "effective": band.effective.isoformat(), "tag": band.tag, "source": band.source,
+            "unit": band.unit, "effective": band.effective.isoformat() if band.effective and band.tag != "U" else "",
+            "tag": band.tag, "source": band.source,
             "note": band.note, "origin": s.origin,
         } for s in sets for band in s.bands]
         return pd.DataFrame(rows, columns=["indicator", "indicator_zh", "scope", "in_force", "level", "band", "label",

@@ -45,6 +45,11 @@ __all__ = [
     "debt_service_cover_times",
     "advances_share_pct",
     "advances_change_pct",
+    "debt_due_and_own_need",
+    "wage_shortfall",
+    "available_capacity",
+    "capacity_gap",
+    "OPERATIONS",
     "prepare",
     "compute",
 ]
@@ -75,6 +80,9 @@ INPUT_ZH: dict[str, str] = {
     "cash": "月末库款余额",
     "outflow_mean": "库款流出",
     "time_progress_pct": "序时进度",
+    "debt_own_need_next3m": "未来三个月到期还本付息（或到期本金和利息）",
+    "capacity_resources": "可用财力（或本级收入预计、转移支付收入和上解支出）",
+    "outlook_lowest": "现金流计划",
 }
 #: Which treasury cash an indicator used (:func:`cash_on_usable_basis`).
 CASH_BASIS_ZH: dict[str, str] = {"usable": "可用库款", "balance": "月末库款余额"}
@@ -332,6 +340,91 @@ def advances_change_pct(advances_balance, advances_prev_yearend):
     return _like(out, advances_balance, advances_prev_yearend)
 
 
+# ---- debt service net of refinancing, wages, 财力 -------------------------------------------------
+
+def debt_due_and_own_need(principal, interest, refinancing, total):
+    """Debt service due in the next three months, and the part the budget must find from its own funds.
+
+    Maturing bond principal is normally repaid with 再融资债券: the own-funds need is the interest plus
+    the principal not refinanced, interest + max(0, principal − refinancing). Where principal and
+    interest are not given apart, the total due (``debt_service_next3m``) is used: max(0, total −
+    refinancing). Where no refinancing is expected in the table (NaN), the need is the whole amount
+    due, and the caller says so; it is never taken as zero refinancing silently. All in 亿元.
+
+    Returns
+    -------
+    (due, need, split, refinanced) : arrays
+        Amount due, own-funds need, whether principal and interest were given apart, and whether a
+        refinancing figure was given.
+
+    Examples
+    --------
+    Changji-like: 2.0亿元 of principal and 0.3 of interest due, 1.5 of refinancing expected; the budget must
+    find 0.3 + (2.0 − 1.5) = 0.8:
+
+    >>> due, need, split, refinanced = debt_due_and_own_need(2.0, 0.3, 1.5, np.nan)
+    >>> float(due), float(need), bool(split), bool(refinanced)
+    (2.3, 0.8, True, True)
+
+    Refinancing never pays interest: with 2.5 expected against 2.0 of principal the need is the interest, 0.3:
+
+    >>> float(debt_due_and_own_need(2.0, 0.3, 2.5, np.nan)[1])
+    0.3
+    """
+    p, i, r, t = (np.asarray(x, dtype=float) for x in (principal, interest, refinancing, total))
+    split = ~np.isnan(p) & ~np.isnan(i)
+    refinanced = ~np.isnan(r)
+    r0 = np.nan_to_num(r)
+    due = np.where(split, p + i, t)
+    need = np.where(split, i + np.maximum(0.0, p - r0), np.maximum(0.0, t - r0))
+    need = np.where(refinanced, need, due)
+    return due, need, split, refinanced
+
+
+def wage_shortfall(wages_due, wages_paid):
+    """当月工资发放缺口: wages due this month − wages paid this month, in 亿元 (positive = arrears).
+
+    Wages are paid in full every month before anything else; a lag is arrears even when the 三保 total
+    is on schedule.
+
+    Examples
+    --------
+    >>> wage_shortfall(1.2, 1.0)
+    0.2
+    """
+    out = np.round(np.asarray(wages_due, dtype=float) - np.asarray(wages_paid, dtype=float), VALUE_DECIMALS)
+    return _like(out, wages_due, wages_paid)
+
+
+def available_capacity(own_revenue, transfers, remittances):
+    """可用财力 for the year: own revenue + transfers received − remittances up (上解), in 亿元.
+
+    Examples
+    --------
+    A transfer-dependent county: own revenue 3.0亿元, transfers 9.0, remittances 0.5:
+
+    >>> available_capacity(3.0, 9.0, 0.5)
+    11.5
+    """
+    out = np.asarray(own_revenue, dtype=float) + np.asarray(transfers, dtype=float) - np.asarray(remittances, dtype=float)
+    return _like(out, own_revenue, transfers)
+
+
+def capacity_gap(sanbao_budget, debt_service_due, capacity):
+    """收支缺口: rigid spending (三保 budget + debt service due in the year) − 可用财力, in 亿元 (positive = a gap).
+
+    Examples
+    --------
+    三保 9.0 + debt service 3.0 against 可用财力 11.5: a gap of 0.5亿元:
+
+    >>> capacity_gap(9.0, 3.0, 11.5)
+    0.5
+    """
+    out = (np.asarray(sanbao_budget, dtype=float) + np.asarray(debt_service_due, dtype=float)
+           - np.asarray(capacity, dtype=float))
+    return _like(out, sanbao_budget, capacity)
+
+
 # ---- the registry ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -342,6 +435,8 @@ class Indicator:
     missing any of them is not assessed. ``detail`` is a ``str.format`` template over the prepared
     row that shows the calculation with its numbers; ``infinite_zh`` explains an infinite value and
     ``undefined_zh`` a value that cannot be computed although the inputs are there (a zero divisor).
+    ``system`` separates the 财政运行 indicators from the MOF debt colour grade, which is reported on its
+    own and does not enter the computed grade (指标测算最高预警等级).
     """
 
     key: str
@@ -354,20 +449,39 @@ class Indicator:
     group: str
     infinite_zh: str = ""
     undefined_zh: str = ""
+    #: Which system the indicator belongs to: ``'operations'`` (财政运行 flags, counted in the computed
+    #: grade) or ``'debt_grade'`` (the MOF debt risk colour grade, reported apart).
+    system: str = "operations"
+    #: Template for the "not assessed" message when an input is missing (default: the missing inputs).
+    missing_zh: str = ""
+
+
+def _identity(values):
+    return np.asarray(values, dtype=float)
 
 
 def _indicators() -> list[Indicator]:
     return [
         Indicator("treasury_coverage", "库款保障水平", "个月",
-                  "月末库款（有可用库款时按可用库款）÷ 近12个月平均每月库款流出",
-                  ("cash", "outflow_mean"), treasury_coverage_months,
-                  "按{cash_basis_zh}{cash:.2f}亿元÷近{outflow_months:.0f}个月平均库款流出{outflow_mean:.2f}亿元计算"
-                  "{short_window_zh}", "treasury",
+                  "月末库款余额 ÷ 近12个月平均每月库款流出（名义余额口径）",
+                  ("treasury_balance", "outflow_mean"), treasury_coverage_months,
+                  "按{period_end_zh}库款余额{treasury_balance:.2f}亿元÷近{outflow_months:.0f}个月平均库款流出"
+                  "{outflow_mean:.2f}亿元计算{short_window_zh}", "treasury",
                   infinite_zh="近{outflow_months:.0f}个月没有库款流出", undefined_zh="库款和库款流出均为0"),
+        Indicator("treasury_coverage_usable", "可用库款保障水平", "个月",
+                  "可用库款 ÷ 近12个月平均每月库款流出（可用库款口径）",
+                  ("treasury_usable", "outflow_mean"), treasury_coverage_months,
+                  "按{period_end_zh}可用库款{treasury_usable:.2f}亿元÷近{outflow_months:.0f}个月平均库款流出"
+                  "{outflow_mean:.2f}亿元计算{short_window_zh}", "treasury",
+                  infinite_zh="近{outflow_months:.0f}个月没有库款流出", undefined_zh="可用库款和库款流出均为0"),
         Indicator("treasury_usable_share", "可用库款占比", "%", "可用库款 ÷ 月末库款余额 × 100",
                   ("treasury_usable", "treasury_balance"), usable_share_pct,
                   "可用库款{treasury_usable:.2f}亿元÷月末库款余额{treasury_balance:.2f}亿元", "treasury",
                   undefined_zh="月末库款余额为0"),
+        Indicator("cash_outlook", "库款预测", "亿元",
+                  "未来三个月预测月末库款的最低值：起始库款（可用库款，未报时用月末库款余额）＋计划流入−计划流出",
+                  ("outlook_lowest",), _identity, "{outlook_detail_zh}", "treasury",
+                  missing_zh="{outlook_reason_zh}"),
         Indicator("sanbao_gap", "三保预算缺口", "亿元", "三保需求 − 三保预算（全年）",
                   ("sanbao_need", "sanbao_budget"), sanbao_gap,
                   "三保需求{sanbao_need:.2f}亿元−三保预算{sanbao_budget:.2f}亿元", "sanbao"),
@@ -376,20 +490,34 @@ def _indicators() -> list[Indicator]:
                   ("sanbao_paid", "sanbao_budget", "time_progress_pct"), progress_gap_pp,
                   "三保累计支出{sanbao_paid:.2f}亿元÷三保预算{sanbao_budget:.2f}亿元={sanbao_progress_pct:.2f}%，"
                   "序时进度{time_progress_pct:.2f}%", "sanbao", undefined_zh="三保预算为0"),
+        Indicator("wage_payment", "当月工资发放缺口", "亿元", "当月应发工资 − 当月实发工资",
+                  ("wages_due", "wages_paid"), wage_shortfall,
+                  "当月应发工资{wages_due:.2f}亿元，实发{wages_paid:.2f}亿元（工资须每月足额发放，不以三保总进度衡量）",
+                  "sanbao"),
+        Indicator("wage_arrears", "欠发工资", "亿元", "欠发工资余额", ("wage_arrears",), _identity, "", "sanbao"),
+        Indicator("social_insurance_arrears", "欠缴社会保险费", "亿元", "欠缴社会保险费余额",
+                  ("social_insurance_arrears",), _identity, "", "sanbao"),
         Indicator("sanbao_share", "三保支出占可用财力比重", "%", "三保预算 ÷ 可用财力 × 100",
                   ("sanbao_budget", "available_resources"), sanbao_share_pct,
-                  "三保预算{sanbao_budget:.2f}亿元÷可用财力{available_resources:.2f}亿元", "sanbao",
-                  undefined_zh="可用财力为0"),
-        Indicator("wage_arrears", "欠发工资", "亿元", "欠发工资余额", ("wage_arrears",),
-                  lambda arrears: arrears.astype(float), "", "sanbao"),
+                  "三保预算{sanbao_budget:.2f}亿元÷可用财力{available_resources:.2f}亿元（可用财力＝本级收入＋转移支付−上解）",
+                  "sanbao", undefined_zh="可用财力为0"),
+        Indicator("sanbao_share_comprehensive", "三保支出占综合财力比重", "%", "三保预算 ÷ 综合财力 × 100",
+                  ("sanbao_budget", "comprehensive_resources"), sanbao_share_pct,
+                  "三保预算{sanbao_budget:.2f}亿元÷综合财力{comprehensive_resources:.2f}亿元", "sanbao",
+                  undefined_zh="综合财力为0"),
+        Indicator("capacity_gap", "收支缺口", "亿元", "三保预算 ＋ 全年到期还本付息 − 可用财力（全年）",
+                  ("sanbao_budget", "debt_service_due", "capacity_resources"), capacity_gap,
+                  "三保预算{sanbao_budget:.2f}亿元＋全年到期还本付息{debt_service_due:.2f}亿元−可用财力"
+                  "{capacity_resources:.2f}亿元（{capacity_basis_zh}）", "capacity"),
         Indicator("debt_ratio", "债务率（法定债务）", "%", "法定债务余额 ÷ 综合财力 × 100",
                   ("debt_balance", "comprehensive_resources"), debt_ratio_pct,
                   "法定债务余额{debt_balance:.2f}亿元÷综合财力{comprehensive_resources:.2f}亿元", "debt",
                   undefined_zh="综合财力为0"),
-        Indicator("debt_grade", "债务风险等级（含隐性债务）", "%", "（法定债务余额 + 隐性债务余额）÷ 综合财力 × 100",
+        Indicator("debt_grade", "综合债务率（含隐性债务）", "%", "（法定债务余额 + 隐性债务余额）÷ 综合财力 × 100",
                   ("debt_balance", "hidden_debt_balance", "comprehensive_resources"), debt_grade_ratio_pct,
                   "（法定债务{debt_balance:.2f}亿元+隐性债务{hidden_debt_balance:.2f}亿元）"
-                  "÷综合财力{comprehensive_resources:.2f}亿元", "debt", undefined_zh="综合财力为0"),
+                  "÷综合财力{comprehensive_resources:.2f}亿元；对应财政部债务风险等级的测算，不是认定等级", "debt",
+                  undefined_zh="综合财力为0", system="debt_grade"),
         Indicator("interest_burden_general", "一般债务利息支出率", "%", "一般债务付息 ÷ 一般公共预算支出 × 100",
                   ("interest_general", "gpb_expenditure"), interest_burden_pct,
                   "一般债务付息{interest_general:.2f}亿元÷一般公共预算支出{gpb_expenditure:.2f}亿元", "debt",
@@ -398,12 +526,14 @@ def _indicators() -> list[Indicator]:
                   ("interest_special", "fund_expenditure"), interest_burden_pct,
                   "专项债务付息{interest_special:.2f}亿元÷政府性基金预算支出{fund_expenditure:.2f}亿元", "debt",
                   undefined_zh="政府性基金预算支出为0"),
-        Indicator("debt_service_coverage", "未来三个月偿债保障倍数", "倍",
-                  "月末库款（有可用库款时按可用库款）÷ 未来三个月到期还本付息",
-                  ("cash", "debt_service_next3m"), debt_service_cover_times,
-                  "{cash_basis_zh}{cash:.2f}亿元÷未来三个月到期还本付息{debt_service_next3m:.2f}亿元", "debt",
-                  infinite_zh="未来三个月没有到期还本付息"),
-        Indicator("debt_service_progress", "还本付息进度差", "个百分点",
+        Indicator("overdue_debt", "逾期债务", "亿元", "逾期债务余额", ("overdue_debt",), _identity, "", "debt"),
+        Indicator("debt_service_coverage", "库款对未来三个月需自筹债务本息保障倍数", "倍",
+                  "库款（有可用库款时按可用库款）÷ 未来三个月需自有资金偿还的到期本息（利息＋本金−预计再融资债券，不低于0）",
+                  ("cash", "debt_own_need_next3m"), debt_service_cover_times,
+                  "{cash_basis_zh}{cash:.2f}亿元÷需自有资金偿还的到期本息{debt_own_need_next3m:.2f}亿元"
+                  "（{debt_need_basis_zh}）", "debt",
+                  infinite_zh="未来三个月没有需自有资金偿还的到期本息（{debt_need_basis_zh}）"),
+        Indicator("debt_service_progress", "还本付息执行进度差", "个百分点",
                   "累计已还本付息 ÷ 全年到期还本付息 × 100 − 序时进度（月份 ÷ 12 × 100）",
                   ("debt_service_paid", "debt_service_due", "time_progress_pct"), progress_gap_pp,
                   "累计已还本付息{debt_service_paid:.2f}亿元÷全年到期还本付息{debt_service_due:.2f}亿元="
@@ -424,6 +554,9 @@ def _indicators() -> list[Indicator]:
 #: Every indicator, in the order flags are listed. Add an indicator here (and its bands to
 #: ``thresholds.toml``) and :func:`compute`, the flags and the command line pick it up.
 INDICATORS: dict[str, Indicator] = {indicator.key: indicator for indicator in _indicators()}
+#: The 财政运行 indicators whose worst level is the computed grade (指标测算最高预警等级); the MOF debt
+#: colour grade (``debt_grade``) is reported on its own.
+OPERATIONS: tuple[str, ...] = tuple(key for key, ind in INDICATORS.items() if ind.system == "operations")
 
 
 # ---- evaluation --------------------------------------------------------------------------------
@@ -457,7 +590,69 @@ def prepare(table: pd.DataFrame, window: int = TREASURY_WINDOW_MONTHS) -> pd.Dat
     frame["time_progress_pct"] = progress.reindex(periods).to_numpy()
     frame["sanbao_progress_pct"] = _ratio(frame["sanbao_paid"], frame["sanbao_budget"], 100.0)
     frame["debt_service_progress_pct"] = _ratio(frame["debt_service_paid"], frame["debt_service_due"], 100.0)
+    ten_day = frame["ten_day"] if "ten_day" in frame else pd.Series(pd.NA, index=frame.index)
+    frame["period_end_zh"] = [f"{p.month}月{_TEN_DAY_ZH.get(t, '')}末" for p, t in
+                              zip(periods, pd.Series(ten_day).astype("Int64").fillna(0).astype(int))]
+    _prepare_debt(frame)
+    _prepare_capacity(frame)
+    for name, empty in (("outlook_lowest", np.nan), ("outlook_detail_zh", ""),
+                        ("outlook_reason_zh", "未提供现金流计划（assess 的 cash_plan，命令行 --cash-plan）")):
+        if name not in frame:
+            frame[name] = empty
     return frame
+
+
+_TEN_DAY_ZH = {1: "上旬", 2: "中旬", 3: "下旬"}
+
+
+def _amount_zh(value: float) -> str:
+    return f"{value:.2f}亿元"
+
+
+def _prepare_debt(frame: pd.DataFrame) -> None:
+    """``debt_due_next3m``, ``debt_own_need_next3m`` and ``debt_need_basis_zh`` (how the need was found)."""
+    p, i, r, t = (frame[name] for name in ("principal_next3m", "interest_next3m", "refinancing_next3m",
+                                           "debt_service_next3m"))
+    due, need, split, refinanced = debt_due_and_own_need(p, i, r, t)
+    frame["debt_due_next3m"], frame["debt_own_need_next3m"] = due, need
+    text = []
+    for k in range(len(frame)):
+        if np.isnan(due[k]):
+            text.append("")
+            continue
+        if split[k]:
+            head = f"到期利息{_amount_zh(i.iat[k])}＋到期本金{_amount_zh(p.iat[k])}"
+        else:
+            head = f"到期还本付息{_amount_zh(t.iat[k])}"
+        if refinanced[k]:
+            line = f"{head}−预计到位再融资债券{_amount_zh(r.iat[k])}"
+            if split[k] and r.iat[k] > p.iat[k]:
+                line += "（再融资债券只用于还本，超过到期本金的部分不计）"
+            elif not split[k] and r.iat[k] > t.iat[k]:
+                line += "（不低于0）"
+        else:
+            line = f"{head}；未报预计再融资债券，按到期本息全额计"
+        text.append(line)
+    frame["debt_need_basis_zh"] = text
+
+
+def _prepare_capacity(frame: pd.DataFrame) -> None:
+    """``capacity_resources`` (可用财力 for the year) and ``capacity_basis_zh``.
+
+    Own revenue projected for the year (``own_revenue_year``, from the projection) + transfers − 上解 where
+    all three are there; else the risk table's own 可用财力 (``available_resources``).
+    """
+    if "own_revenue_year" not in frame:
+        frame["own_revenue_year"] = np.nan
+    own = pd.to_numeric(frame["own_revenue_year"], errors="coerce").astype(float)
+    transfers, up, given = frame["transfers_received"], frame["remittances_up"], frame["available_resources"]
+    computed = available_capacity(own, transfers, up)
+    use = computed.notna()
+    frame["capacity_resources"] = computed.where(use, given)
+    frame["capacity_basis_zh"] = [
+        (f"本级一般公共预算收入全年预计{o:.2f}亿元＋转移支付收入{tr:.2f}亿元−上解支出{u:.2f}亿元" if c else
+         f"按填报的可用财力{g:.2f}亿元" if np.isfinite(g) else "")
+        for c, o, tr, u, g in zip(use, own, transfers, up, given)]
 
 
 def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

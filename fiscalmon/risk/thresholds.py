@@ -230,7 +230,8 @@ def _parse_entry(entry, e: int, label: str, shipped: bool, problem) -> BandSet |
         return None
     ordered = sorted(bands, key=lambda band: band.lower)
     if start is None and not shipped:
-        start = max(band.effective for band in ordered)
+        dates = [band.effective for band in ordered if band.effective is not None]
+        start = max(dates) if dates else None
     return BandSet(indicator, tuple(ordered), closed, province, start, end, label, shipped)
 
 
@@ -273,7 +274,8 @@ def _parse_band(band: dict, raw, e: int, b: int, unit: str, report):
                 "Convert the bounds to this unit (amounts in 亿元, percentages as numbers like 37.5).")
         ok = False
     effective = _date(band.get("effective"))
-    if effective is None:
+    if (band.get("effective") is not None or band.get("tag") == "C") and effective is None:
+        # A [C] value is dated by its document; a [P] or [U] one may have no known date.
         problem(e, b, "effective", band.get("effective"), "the date the value took effect, YYYY-MM-DD",
                 "Add effective = 2023-01-01 (or year = 2023) to the entry or to the band.")
         ok = False
