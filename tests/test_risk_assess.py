@@ -18,6 +18,7 @@ from conftest import PROVINCE_THRESHOLDS
 from fiscalmon.args import ArgumentError
 from fiscalmon.risk import INDICATORS, assess, load_thresholds
 from fiscalmon.risk.assess import CHANGE_COLUMNS, COUNTY_COLUMNS, FLAG_COLUMNS, WATCH_COLUMNS
+from fiscalmon.risk.indicators import OPERATIONS
 
 JUNE = "2023-06"
 
@@ -72,8 +73,10 @@ CASES = [
     # wage arrears: any arrears are red
     ("wage_arrears", dict(wage_arrears=0), 0, "green"),
     ("wage_arrears", dict(wage_arrears=0.01), 0.01, "red"),
-    # treasury coverage: balance ÷ average monthly outflow; 预警 < 0.4, 闲置 ≥ 2 months
-    ("treasury_coverage", dict(treasury_balance=0.39, treasury_outflow=1), 0.39, "red"),
+    # treasury coverage, nominal balance ÷ average monthly outflow: 预警 < 0.2, 偏低 below the 0.4 floor, 闲置 ≥ 2
+    ("treasury_coverage", dict(treasury_balance=0.19, treasury_outflow=1), 0.19, "red"),
+    ("treasury_coverage", dict(treasury_balance=0.2, treasury_outflow=1), 0.2, "yellow"),
+    ("treasury_coverage", dict(treasury_balance=0.39, treasury_outflow=1), 0.39, "yellow"),
     ("treasury_coverage", dict(treasury_balance=0.4, treasury_outflow=1), 0.4, "green"),
     ("treasury_coverage", dict(treasury_balance=0.36, treasury_outflow=0.9), 0.4, "green"),
     ("treasury_coverage", dict(treasury_balance=1.99, treasury_outflow=1), 1.99, "green"),
@@ -116,22 +119,31 @@ def test_a_county_with_every_input_missing_is_not_assessed_never_green():
     assert len(flags) == len(INDICATORS)
     assert (flags["level"] == "not_assessed").all()
     assert flags["value"].isna().all()
-    assert flags["message"].str.contains("未评估：缺少").all()
-    assert flag(result, "debt_grade")["message"] == "债务风险等级（含隐性债务）未评估：缺少法定债务余额、隐性债务余额、综合财力"
+    others = flags[flags["indicator"] != "cash_outlook"]
+    assert others["message"].str.contains("未评估：缺少").all()
+    assert flag(result, "cash_outlook")["message"] == "库款预测未评估：未提供现金流计划（assess 的 cash_plan，命令行 --cash-plan）"
+    assert flag(result, "debt_grade")["message"] == "综合债务率（含隐性债务）未评估：缺少法定债务余额、隐性债务余额、综合财力"
     county = result.counties.iloc[0]
-    assert county["computed_grade"] == "not_assessed" and county["n_not_assessed"] == len(INDICATORS)
+    assert county["computed_grade"] == "not_assessed" and county["n_not_assessed"] == len(OPERATIONS)
+    assert county["debt_risk_grade"] == "not_assessed"
     assert county["n_green"] == 0
 
 
-def test_the_computed_grade_is_the_worst_assessed_level_and_ignores_the_rest():
-    """Legal debt 70 + hidden 80 of 综合财力 100: debt grade 150% (yellow), debt ratio 70% (green); interest
-    0.4 ÷ 10 = 4% (green); every other indicator missing: the county is yellow."""
+def test_the_computed_grade_is_the_worst_operations_level_and_leaves_the_debt_colour_grade_apart():
+    """Legal debt 70 + hidden 80 of 综合财力 100: 综合债务率 150% (yellow debt colour grade, the MOF system,
+    reported apart); debt ratio 70% (green); interest 0.4 ÷ 10 = 4% (green); advances 0.6 ÷ (10 + 2) = 5%
+    (yellow); every other indicator missing. The 指标测算最高预警等级 is yellow from the advances alone."""
     inputs = dict(debt_balance=70, hidden_debt_balance=80, comprehensive_resources=100, interest_general=0.4,
-                  gpb_expenditure=10)
+                  gpb_expenditure=10, fund_expenditure=2, advances_balance=0.6)
     county = assess(risk_table(inputs), JUNE).counties.iloc[0]
-    assert county["computed_grade"] == "yellow"
-    assert (county["n_yellow"], county["n_green"], county["n_not_assessed"]) == (1, 2, len(INDICATORS) - 3)
-    assert county["worst_indicators"] == "债务风险等级（含隐性债务）"
+    assert county["computed_grade"] == "yellow" and county["debt_risk_grade"] == "yellow"
+    assert (county["n_yellow"], county["n_green"], county["n_not_assessed"]) == (1, 2, len(OPERATIONS) - 3)
+    assert county["worst_indicators"] == "暂付款占支出比重"
+    # a red debt colour grade alone does not make the computed grade red
+    red_debt = assess(risk_table(dict(debt_balance=200, hidden_debt_balance=150, comprehensive_resources=100)),
+                      JUNE).counties.iloc[0]
+    assert red_debt["debt_risk_grade"] == "red" and red_debt["computed_grade"] == "orange"  # debt ratio 200%
+    assert not red_debt["red_level"] and red_debt["red_level_basis"] == ""
 
 
 def test_a_zero_divisor_is_not_assessed_and_says_why():
@@ -154,7 +166,7 @@ def test_treasury_coverage_over_fewer_than_twelve_months_says_so():
     row = flag(assess(_history([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]), JUNE), "treasury_coverage")
     assert row["value"] == 0.5 and row["level"] == "green"
     assert "近3个月平均库款流出2.00亿元" in row["message"] and "不足12个月" in row["message"]
-    assert row["basis"] == "月末库款余额；近3个月平均流出（不足12个月）"
+    assert row["basis"] == "6月末库款余额（名义）；近3个月平均流出（不足12个月）"
 
 
 def test_treasury_coverage_averages_the_last_twelve_months_only():
@@ -165,11 +177,14 @@ def test_treasury_coverage_averages_the_last_twelve_months_only():
     assert "近12个月" in row["message"] and "不足" not in row["message"]
 
 
-def test_the_usable_basis_is_used_where_given():
-    """Balance 2.0 of which 0.32 usable, outflow 1.0 a month: 0.32 months on the usable basis (red), not 2.0."""
-    row = flag(assess(_history([2.0], [1.0], usable=[0.32]), JUNE), "treasury_coverage")
-    assert row["value"] == 0.32 and row["level"] == "red"
-    assert row["basis"].startswith("可用库款")
+def test_each_basis_is_graded_on_its_own_bands():
+    """Balance 2.0 of which 0.32 usable, outflow 1.0 a month. Nominal: 2.0 ÷ 1.0 = 2.0, 闲置 (yellow); usable:
+    0.32 ÷ 1.0 = 0.32, below one 旬 (0.33): 偏低 (yellow), not 预警 — the 0.4 floor is not applied to usable cash."""
+    result = assess(_history([2.0], [1.0], usable=[0.32]), JUNE)
+    nominal, usable = flag(result, "treasury_coverage"), flag(result, "treasury_coverage_usable")
+    assert nominal["value"] == 2.0 and nominal["level"] == "yellow" and nominal["band"] == "x ≥ 2 闲置"
+    assert usable["value"] == 0.32 and usable["level"] == "yellow" and usable["band"] == "0.1 ≤ x < 0.33 偏低"
+    assert usable["basis"].startswith("6月末可用库款")
     share = flag(assess(_history([2.0], [1.0], usable=[0.32]), JUNE), "treasury_usable_share")
     assert share["value"] == 16.0 and share["level"] == "yellow"
 
@@ -177,13 +192,14 @@ def test_the_usable_basis_is_used_where_given():
 def test_the_chinese_message_quotes_the_numbers():
     """The issue's example: 0.32 months of coverage is below the 0.4 lower limit."""
     row = flag(assess(_history([0.32], [1.0]), JUNE), "treasury_coverage")
-    assert row["message"].startswith("库款保障水平0.32个月，低于0.4的下限（预警）")
-    assert "按月末库款余额0.32亿元÷近1个月平均库款流出1.00亿元计算" in row["message"]
+    assert row["message"].startswith("库款保障水平0.32个月，在0.2（含）至0.4之间（偏低）")
+    assert "按6月末库款余额0.32亿元÷近1个月平均库款流出1.00亿元计算" in row["message"]
     debt = flag(assess(risk_table(dict(debt_balance=250, hidden_debt_balance=100, comprehensive_resources=100)),
                        JUNE), "debt_grade")
-    assert debt["message"] == ("债务风险等级（含隐性债务）350.00%，达到或超过300%（红色等级）；"
-                               "（法定债务250.00亿元+隐性债务100.00亿元）÷综合财力100.00亿元")
-    assert debt["band"] == "x ≥ 300% 红色等级" and debt["threshold_source"].startswith("[C] DOMAIN.md")
+    assert debt["message"] == ("综合债务率（含隐性债务）350.00%，达到或超过300%（红色等级）；"
+                               "（法定债务250.00亿元+隐性债务100.00亿元）÷综合财力100.00亿元；"
+                               "对应财政部债务风险等级的测算，不是认定等级")
+    assert debt["band"] == "x ≥ 300% 红色等级" and debt["threshold_source"].startswith("[P] 二手资料")
 
 
 def test_a_value_just_off_a_boundary_shows_enough_decimals():
@@ -252,8 +268,9 @@ def test_without_a_previous_month_flags_are_new():
 
 # ---- red-level first, and the watch list ----------------------------------------------------------
 
-def test_red_level_counties_given_or_computed_come_first():
-    """A: official red, computed yellow; B: official green, computed red (wage arrears); C: orange; D: green."""
+def test_the_official_grade_is_the_only_red_level_list_and_comes_first():
+    """A: official red, computed orange (debt ratio 150%); B: official green, computed red (wage arrears): watched,
+    not red-level; C: official orange; D: green."""
     table = risk_table(
         dict(region_code="650001", grade="green", debt_balance=10, comprehensive_resources=100),                # D
         dict(region_code="650002", grade="orange", debt_balance=250, comprehensive_resources=100,
@@ -262,11 +279,13 @@ def test_red_level_counties_given_or_computed_come_first():
         dict(region_code="650004", grade="green", wage_arrears=0.2),                                            # B
     )
     result = assess(table, JUNE)
-    assert result.counties["region_code"].tolist() == ["650004", "650003", "650002", "650001"]
-    assert result.counties["red_level_basis"].tolist() == ["computed", "official", "", ""]
-    assert result.flags["region_code"].drop_duplicates().tolist() == ["650004", "650003", "650002", "650001"]
-    assert result.changes["region_code"].drop_duplicates().tolist()[:2] == ["650004", "650003"]
-    assert result.watch["region_code"].tolist() == ["650004", "650003"]
+    assert result.counties["region_code"].tolist() == ["650003", "650004", "650002", "650001"]
+    assert result.counties["red_level"].tolist() == [True, False, False, False]
+    assert result.counties["red_level_basis"].tolist() == ["official", "computed", "", ""]
+    assert result.counties["watch_reason"].tolist()[:2] == ["认定红色等级", "指标测算最高预警等级为红色（非认定红色等级）：欠发工资"]
+    assert result.flags["region_code"].drop_duplicates().tolist() == ["650003", "650004", "650002", "650001"]
+    assert result.changes["region_code"].drop_duplicates().tolist()[:2] == ["650003", "650004"]
+    assert result.watch["region_code"].tolist() == ["650003", "650004"]
     assert list(result.counties.columns) == COUNTY_COLUMNS
 
 
@@ -280,8 +299,8 @@ def test_watch_list_numbers_worked_by_hand():
     assert watch["due_total"] == pytest.approx(1.7) and watch["cash_after"] == pytest.approx(1.3)
     assert watch["sanbao_monthly"] == 1.0 and watch["sanbao_months_after"] == pytest.approx(1.3)
     assert watch["treasury_coverage"] == 1.5  # 3.00 ÷ 2.00
-    assert watch["note"] == ("可用库款3.00亿元；欠发工资0.50亿元；未来三个月到期还本付息1.20亿元，合计1.70亿元；"
-                             "支付后余1.30亿元，约合1.3个月三保支出（三保预算12.00亿元÷12）。")
+    assert watch["note"] == ("可用库款3.00亿元；欠发工资0.50亿元；未来三个月到期还本付息1.20亿元（未报预计再融资债券，按全额计），"
+                             "合计1.70亿元；支付后余1.30亿元，约合1.3个月三保支出（三保预算12.00亿元÷12）。")
 
 
 def test_a_shortfall_is_written_as_such():
@@ -352,7 +371,9 @@ def test_demo_agrees_with_its_readme(demo):
     assert demo.counties.set_index("region_code").loc["652300-zd", "computed_grade"] == "not_assessed"
     official_red = {"653122", "653127", "653131", "653226", "653227", "654221"}
     assert official_red <= set(demo.watch["region_code"])
-    assert demo.counties["red_level"].iloc[:len(demo.watch)].all()
+    assert set(demo.counties.loc[demo.counties["red_level"], "region_code"]) == official_red
+    assert demo.watch["red_level_basis"].iloc[:6].isin(["official", "both"]).all()
+    assert (demo.watch["red_level_basis"].iloc[6:] == "computed").all()
 
 
 def test_demo_grade_table_adds_up(demo):

@@ -23,34 +23,83 @@ def _bands(indicator, province=None, month="2023-06", thresholds=None):
 
 # ---- the confirmed defaults the issue requires ---------------------------------------------------
 
-CONFIRMED = [
+# indicator, bands, closed, the tags of its bands, the rule: each default as its public source gives it
+SHIPPED = [
     ("debt_grade", [("green", -INF, 120), ("yellow", 120, 200), ("orange", 200, 300), ("red", 300, INF)], "left",
-     "debt colour grade: red ≥ 300%, orange 200–300%, yellow 120–200%, green < 120% of 综合财力"),
-    ("interest_burden_general", [("green", -INF, 10), ("red", 10, INF)], "right",
-     "general-debt interest above 10% of general expenditure: restructuring trigger, red"),
-    ("interest_burden_special", [("green", -INF, 10), ("red", 10, INF)], "right",
-     "special-debt interest above 10% of fund expenditure: restructuring trigger, red"),
-    ("sanbao_gap", [("green", -INF, 0), ("orange", 0, INF)], "right", "any 三保 budget gap is flagged"),
-    ("wage_arrears", [("green", -INF, 0), ("red", 0, INF)], "right", "any wage arrears: red"),
+     {"P"}, "debt colour grade: red ≥ 300%, orange 200–300%, yellow 120–200%, green < 120% (secondary source)"),
+    ("interest_burden_general", [("green", -INF, 10), ("red", 10, INF)], "right", {"P"},
+     "general-debt interest above 10% of general expenditure: restructuring trigger (88号, paraphrase only)"),
+    ("interest_burden_special", [("green", -INF, 10), ("red", 10, INF)], "right", {"P"},
+     "special-debt interest above 10% of fund expenditure: restructuring trigger (88号, paraphrase only)"),
+    ("sanbao_gap", [("green", -INF, 0), ("orange", 0, INF)], "right", {"C"},
+     "any 三保 budget gap is flagged (财预〔2020〕12号, quoted)"),
+    ("wage_arrears", [("green", -INF, 0), ("red", 0, INF)], "right", {"P"}, "any wage arrears: red (Xinjiang)"),
+    ("wage_payment", [("green", -INF, 0), ("red", 0, INF)], "right", {"P"},
+     "wages paid below wages due this month: arrears, red (Xinjiang: wages first every month)"),
+    ("social_insurance_arrears", [("green", -INF, 0), ("red", 0, INF)], "right", {"P"},
+     "unpaid social insurance, with wage arrears: red (Xinjiang)"),
+    ("overdue_debt", [("green", -INF, 0), ("red", 0, INF)], "right", {"U"}, "any overdue debt: red (a default)"),
+    ("cash_outlook", [("red", -INF, 0), ("green", 0, INF)], "left", {"U"}, "projected cash below zero: red"),
+    ("capacity_gap", [("green", -INF, 0), ("orange", 0, INF)], "right", {"U"}, "rigid spending above 可用财力"),
+    ("treasury_coverage", [("red", -INF, 0.2), ("yellow", 0.2, 0.4), ("green", 0.4, 2.0), ("yellow", 2.0, INF)],
+     "left", {"U"}, "nominal balance: 预警 < 0.2, 偏低 below the 0.4 floor, 正常, 闲置 ≥ 2 (all defaults)"),
+    ("treasury_coverage_usable", [("red", -INF, 0.1), ("yellow", 0.1, 0.33), ("green", 0.33, INF)], "left", {"U"},
+     "usable cash: 预警 < 0.1, 偏低 under one 旬, 正常; no idle ceiling on this basis"),
 ]
 
 
-@pytest.mark.parametrize("indicator, bands, closed, rule", CONFIRMED, ids=[c[3] for c in CONFIRMED])
-def test_confirmed_defaults_are_shipped(indicator, bands, closed, rule):
+@pytest.mark.parametrize("indicator, bands, closed, tags, rule", SHIPPED, ids=[c[4] for c in SHIPPED])
+def test_shipped_defaults_and_their_tags(indicator, bands, closed, tags, rule):
     assert _bands(indicator) == (bands, closed)
-    assert {b.tag for b in load_thresholds().resolve(indicator, None, "2023-06").bands} == {"C"}
+    assert {b.tag for b in load_thresholds().resolve(indicator, None, "2023-06").bands} == tags
 
 
-def test_every_band_has_value_unit_date_source_and_tag():
+def test_treasury_statuses_follow_the_monitoring_platforms():
+    labels = [b.label for b in load_thresholds().resolve("treasury_coverage", None, "2023-06").bands]
+    assert labels == ["预警", "偏低", "正常", "闲置"]
+    usable = [b.label for b in load_thresholds().resolve("treasury_coverage_usable", None, "2023-06").bands]
+    assert usable == ["预警", "偏低", "正常"]
+
+
+def test_every_band_has_value_unit_source_and_tag_and_only_sourced_bands_a_date():
     table = load_thresholds().table()
     assert set(table["indicator"]) == set(INDICATORS)
-    for column in ("band", "unit", "effective", "source", "tag"):
+    for column in ("band", "unit", "source", "tag"):
         assert table[column].astype(str).str.strip().ne("").all(), column
     assert set(table["tag"]) <= set(TAGS)
-    dt.date.fromisoformat(table["effective"].iloc[0])
-    # A band without a published source says so: tagged U and named as a fiscalmon default.
+    # A band without a public source says so, in Chinese, and carries no effective date.
     unsourced = table[table["tag"] == "U"]
-    assert len(unsourced) and unsourced["source"].str.contains("fiscalmon default").all()
+    assert len(unsourced) and (unsourced["source"] == "fiscalmon默认值（无公开依据）").all()
+    assert (unsourced["effective"] == "").all()
+    # A [C] band quotes its primary source (a 文号 and a quotation) and is dated.
+    confirmed = table[table["tag"] == "C"]
+    assert len(confirmed) and confirmed["source"].str.contains("〔").all() and confirmed["source"].str.contains("“").all()
+    for day in confirmed["effective"]:
+        dt.date.fromisoformat(day)
+
+
+INTERNAL = ("DOMAIN", "TERMS", "STYLE", ".md", ".txt", "seed", "risk_sources", "/work", "notes")
+
+
+def test_no_source_or_note_names_an_internal_file():
+    table = load_thresholds().table()
+    for text in [*table["source"], *table["note"]]:
+        assert not any(word in text for word in INTERNAL), text
+    # sources are written in Chinese
+    assert table["source"].str.contains(r"[\u4e00-\u9fff]").all()
+
+
+def test_a_flag_quotes_the_source_without_a_future_effective_date():
+    from fiscalmon.risk import assess
+    import pandas as pd
+
+    table = pd.DataFrame({"region_code": ["653100"], "period": pd.PeriodIndex(["2023-06"], freq="M"),
+                          "overdue_debt": [0.1], "sanbao_need": [1.0], "sanbao_budget": [0.9]})
+    flags = assess(table, "2023-06").flags.set_index("indicator")
+    assert flags.loc["overdue_debt", "threshold_source"] == "[U] fiscalmon默认值（无公开依据）"
+    assert flags.loc["sanbao_gap", "threshold_source"].startswith("[C] 财政部《关于有效应对新冠肺炎疫情影响")
+    assert flags.loc["sanbao_gap", "threshold_source"].endswith("（生效2020-03-04）")
+    assert not flags["threshold_source"].str.contains("生效2026").any()
 
 
 # value, expected level: every boundary of the confirmed bands, and a value either side
@@ -61,7 +110,13 @@ BOUNDARIES = [
     ("interest_burden_general", 10.01, "red"),
     ("sanbao_gap", -0.5, "green"), ("sanbao_gap", 0, "green"), ("sanbao_gap", 0.01, "orange"),
     ("wage_arrears", 0, "green"), ("wage_arrears", 0.01, "red"),
-    ("treasury_coverage", 0.39, "red"), ("treasury_coverage", 0.4, "green"), ("treasury_coverage", 2, "yellow"),
+    ("treasury_coverage", 0.19, "red"), ("treasury_coverage", 0.2, "yellow"), ("treasury_coverage", 0.39, "yellow"),
+    ("treasury_coverage", 0.4, "green"), ("treasury_coverage", 2, "yellow"),
+    ("treasury_coverage_usable", 0.09, "red"), ("treasury_coverage_usable", 0.1, "yellow"),
+    ("treasury_coverage_usable", 0.32, "yellow"), ("treasury_coverage_usable", 0.33, "green"),
+    ("treasury_coverage_usable", 5, "green"),
+    ("cash_outlook", -0.01, "red"), ("cash_outlook", 0, "green"),
+    ("overdue_debt", 0, "green"), ("overdue_debt", 0.01, "red"),
 ]
 
 
@@ -134,10 +189,10 @@ def override(tmp_path):
 # indicator, province, month, expected bands' cut points, why
 RESOLVE_CASES = [
     ("treasury_coverage", "650000", "2023-06", [0.6, 1.5], "Xinjiang in 2023: the province's year entry"),
-    ("treasury_coverage", "650000", "2022-12", [0.4, 2.0], "Xinjiang in 2022: before the year entry, defaults"),
-    ("treasury_coverage", "650000", "2024-01", [0.4, 2.0], "Xinjiang in 2024: the year entry is over"),
-    ("treasury_coverage", "620000", "2023-06", [0.4, 2.0], "another province: defaults"),
-    ("treasury_coverage", None, "2023-06", [0.4, 2.0], "a region without a province code: defaults"),
+    ("treasury_coverage", "650000", "2022-12", [0.2, 0.4, 2.0], "Xinjiang in 2022: before the year entry, defaults"),
+    ("treasury_coverage", "650000", "2024-01", [0.2, 0.4, 2.0], "Xinjiang in 2024: the year entry is over"),
+    ("treasury_coverage", "620000", "2023-06", [0.2, 0.4, 2.0], "another province: defaults"),
+    ("treasury_coverage", None, "2023-06", [0.2, 0.4, 2.0], "a region without a province code: defaults"),
     ("advances_share", "620000", "2023-03", [3.0], "entry for every province, in force from 2023-03-01"),
     ("advances_share", "650000", "2023-02", [5.0], "the month before it took effect: defaults"),
     ("advances_share", "650000", "2025-12", [3.0], "no end date: still in force"),

@@ -352,8 +352,8 @@ def _basis(rows: pd.DataFrame) -> dict[str, np.ndarray]:
     balance = np.array([f"{e}库款余额" for e in ends], dtype=object)
     usable = np.array([f"{e}可用库款" for e in ends], dtype=object)
     need = rows["debt_need_basis_zh"].to_numpy(dtype=object)
-    return {"treasury_coverage": np.where(window != "", "月末库款余额（名义）口径：" + balance + "；" + window, ""),
-            "treasury_coverage_usable": np.where(window != "", "可用库款口径：" + usable + "；" + window, ""),
+    return {"treasury_coverage": np.where(window != "", balance + "（名义）；" + window, ""),
+            "treasury_coverage_usable": np.where(window != "", usable + "；" + window, ""),
             "debt_service_coverage": np.where(cash != "", cash + "；" + need, ""),
             "cash_outlook": np.where(cash != "", "起点" + cash + "；现金流计划未来三个月", ""),
             "capacity_gap": rows["capacity_basis_zh"].to_numpy(dtype=object),
@@ -610,7 +610,10 @@ def _watch(now: pd.DataFrame, summary: pd.DataFrame, values: pd.DataFrame) -> pd
     """Officially red counties, then those with a red 财政运行 indicator: cash against what falls due."""
     info = summary.loc[now["region_code"]]
     listed = (info["red_level_basis"] != "").to_numpy()
-    rows, info, coverage = now[listed], info[listed], values["treasury_coverage"].to_numpy()[listed]
+    rows, info = now[listed], info[listed]
+    # 库款保障水平 on the basis of the cash shown: usable where reported, else the balance.
+    coverage = np.where(rows["cash_basis"].to_numpy(dtype=object) == "usable",
+                        values["treasury_coverage_usable"].to_numpy()[listed], values["treasury_coverage"].to_numpy()[listed])
     cash = rows["cash"].to_numpy()
     arrears, social = rows["wage_arrears"].to_numpy(), rows["social_insurance_arrears"].to_numpy()
     shortfall = values["wage_payment"].to_numpy()[listed]
@@ -626,6 +629,7 @@ def _watch(now: pd.DataFrame, summary: pd.DataFrame, values: pd.DataFrame) -> pd
         months_after = np.where(monthly > 0, after / monthly, np.nan)
     notes, bases = [], rows["cash_basis"].to_numpy(dtype=object)
     need_basis = rows["debt_need_basis_zh"].to_numpy(dtype=object)
+    refinancing = rows["refinancing_next3m"].to_numpy(dtype=float)
     short_period = rows["outlook_short_period"].to_numpy(dtype=object) if "outlook_short_period" in rows \
         else np.full(len(rows), None, dtype=object)
     gap = rows["outlook_gap"].to_numpy(dtype=float) if "outlook_gap" in rows else np.full(len(rows), np.nan)
@@ -639,7 +643,7 @@ def _watch(now: pd.DataFrame, summary: pd.DataFrame, values: pd.DataFrame) -> pd
             text_parts.append(f"欠缴社会保险费{_amount(social[i])}")
         if np.isnan(need[i]):
             debt_text = "未来三个月到期还本付息未报"
-        elif need_basis[i].startswith("到期还本付息") and "再融资" not in need_basis[i]:
+        elif need_basis[i].startswith("到期还本付息") and np.isnan(refinancing[i]):
             debt_text = f"未来三个月到期还本付息{_amount(need[i])}（未报预计再融资债券，按全额计）"
         else:
             debt_text = f"未来三个月需自有资金偿还的到期本息{_amount(need[i])}（{need_basis[i]}）"
