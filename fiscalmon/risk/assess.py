@@ -136,11 +136,11 @@ def _month_from_ten_days(table: pd.DataFrame) -> pd.DataFrame:
     >>> _month_from_ten_days(t)[["ten_day", "treasury_balance", "treasury_outflow", "outflow_ten_days"]].values.tolist()
     [[2, 0.3, 1.5, 2.0]]
     """
-    ten = pd.array(table["ten_day"], dtype="Int64")
-    bad = ten.notna() & ~pd.Series(ten).isin([1, 2, 3]).to_numpy()
+    ten = pd.Series(pd.array(table["ten_day"], dtype="Int64"), index=table.index)
+    bad = ten.notna() & ~ten.isin([1, 2, 3])
     if bad.any():
-        raise check.ArgumentError("risk_table", f"ten_day {ten[bad][0]}", "ten_day 1 (上旬), 2 (中旬) or 3 (下旬)")
-    table = table.assign(ten_day=ten, _rank=pd.Series(ten, index=table.index).fillna(4).astype(int))
+        raise check.ArgumentError("risk_table", f"ten_day {ten[bad].iloc[0]}", "ten_day 1 (上旬), 2 (中旬) or 3 (下旬)")
+    table = table.assign(ten_day=ten, _rank=ten.fillna(4).astype(int))
     repeated = table[table.duplicated(["region_code", "period", "_rank"], keep=False)]
     if len(repeated):
         pairs = sorted({f"{c} {p}" + ("" if r == 4 else f" 旬{r}") for c, p, r in
