@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .args import one_of
-from .io import read_annual, read_monthly, read_regions, read_risk
+from .io import read_annual, read_cash_plan, read_monthly, read_regions, read_risk
 
 __all__ = [
     "data_path",
@@ -29,6 +29,7 @@ __all__ = [
     "demo_annual",
     "demo_regions",
     "demo_risk",
+    "demo_cash_plan",
     "texas",
     "reference_errors",
 ]
@@ -94,6 +95,16 @@ def demo_regions() -> pd.DataFrame:
 def demo_risk() -> pd.DataFrame:
     """SYNTHETIC county risk table, 2021-07 … 2023-06, for the risk flags."""
     return read_risk(data_path("demo/xinjiang_risk_synthetic.csv"))
+
+
+def demo_cash_plan() -> pd.DataFrame:
+    """SYNTHETIC cash plan (现金流计划) of 喀什地区's counties for 2023-07 … 2023-09, for the cash outlook.
+
+    Every flow of every month is written (0 where nothing flows). Made from the demo risk table's June 2023
+    figures (wages and other 三保 from the 三保 budget ÷ 12, August's maturities from the debt service due in
+    the next three months, transfers and own revenue a random share of the monthly outflow, seed 15).
+    """
+    return read_cash_plan(data_path("demo/xinjiang_cash_plan_synthetic.csv"))
 
 
 TEXAS_SERIES = {"total_tax_collections": "texas_total_tax_collections.csv", "sales_taxes": "texas_sales_taxes.csv"}

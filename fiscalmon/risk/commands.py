@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..args import ArgumentError, month_like
 from ..cliread import add_reading_arguments, read_files
-from ..io import read_risk
+from ..io import read_cash_plan, read_risk
 from ..textout import add_encoding_argument, emit, render_table
 from .assess import assess
 from .indicators import CHANGE_ZH
@@ -22,7 +22,7 @@ from .thresholds import load_thresholds
 
 __all__ = ["add_commands", "cmd_flags", "cmd_thresholds"]
 
-_TABLES = ("flags", "counties", "changes", "watch")
+_TABLES = ("flags", "counties", "changes", "watch", "outlook")
 
 
 def add_commands(subparsers) -> None:
@@ -45,6 +45,9 @@ def add_commands(subparsers) -> None:
                             "files (a file a month) are read as one table")
     flags.add_argument("--month", required=True, help="month to assess, YYYY-MM")
     flags.add_argument("--thresholds", help="a province's thresholds TOML file, over the shipped defaults")
+    flags.add_argument("--cash-plan", dest="cash_plan", metavar="FILE",
+                       help="cash plan (现金流计划: 地区, 月份, 资金流向, 金额) for the months after --month: projects "
+                            "month-end treasury cash over the next three months (库款预测, indicator cash_outlook)")
     flags.add_argument("--table", choices=_TABLES,
                        help="print only this table (default: a report of all four; with --format csv, flags)")
     flags.add_argument("--sheet", help="worksheet name of an .xlsx file (default: the first, unless another sheet holds this table)")
@@ -71,7 +74,8 @@ def cmd_flags(args) -> None:
     month = month_like(args.month, "--month")
     thresholds = load_thresholds(args.thresholds)
     table = read_files(read_risk, args.risk_table, args, "risk", sheet=args.sheet)
-    result = assess(table, month, thresholds)
+    plan = read_files(read_cash_plan, [args.cash_plan], args, "cash_plan") if getattr(args, "cash_plan", None) else None
+    result = assess(table, month, thresholds, cash_plan=plan)
     if args.table or args.format == "csv":
         chosen = getattr(result, args.table or "flags")
         emit(render_table(chosen, args.format), args)
@@ -86,22 +90,27 @@ def _report(result, label: str, thresholds_file: str | None) -> str:
     head = [
         f"Risk flags for {result.month} from {label}: {len(counties)} counties × {flags['indicator'].nunique()} "
         f"indicators; thresholds: {source} (fiscalmon thresholds lists them with their sources).",
-        "Computed grade = the worst level among a county's assessed indicators (not_assessed if none was). "
-        f"Red-level counties (official or computed): {len(red)}.",
+        "computed_grade = 指标测算最高预警等级, the worst level among a county's assessed 财政运行 indicators "
+        "(not an official grade; the debt colour grade is debt_risk_grade, apart). "
+        f"Red-level counties (official 财政运行红色等级 only): {len(red)}; counties with a red indicator: "
+        f"{int((counties['computed_grade'] == 'red').sum())}.",
         "",
         "Counties, red-level first:",
     ]
     shown = counties.drop(columns=["period", "red_level"])
-    watch = result.watch[["region_code", "region", "grade", "computed_grade", "cash_basis", "treasury_cash",
-                          "wage_arrears", "debt_service_next3m", "due_total", "cash_after", "sanbao_months_after"]]
+    watch = result.watch[["region_code", "region", "grade", "computed_grade", "debt_risk_grade", "cash_basis",
+                          "treasury_cash", "wage_arrears", "debt_own_need_next3m", "due_total", "cash_after",
+                          "sanbao_months_after", "outlook_lowest_cash", "outlook_short_period"]]
     flagged = flags[~flags["level"].isin(["green"])][["region_code", "region", "indicator_zh", "level", "message"]]
     moved = changes[~changes["change"].isin(["unchanged"])]
     counts = changes["change"].value_counts()
     tally = ", ".join(f"{name} {counts.get(name, 0)}" for name in CHANGE_ZH)
     parts = [
         "\n".join(head), render_table(shown, "table"),
-        "Watch list (red-level counties; 亿元): treasury cash against wage arrears and debt service due in the "
-        "next three months; sanbao_months_after = cash left ÷ (三保 budget ÷ 12).",
+        "Watch list (official red-level counties, then counties with a red indicator; 亿元): treasury cash against "
+        "wage and social-insurance arrears and the debt service the budget must find in the next three months "
+        "(due − refinancing expected); sanbao_months_after = cash left ÷ (三保 budget ÷ 12); outlook = the cash "
+        "plan's lowest month-end cash and first month short.",
         render_table(watch, "table"),
         "Flags other than green (--format csv gives every row, green included):",
         render_table(flagged, "table"),
@@ -109,6 +118,12 @@ def _report(result, label: str, thresholds_file: str | None) -> str:
         render_table(moved[["region_code", "region", "indicator_zh", "previous_period", "previous_level", "level",
                        "change"]], "table"),
     ]
+    if len(result.outlook):
+        outlook = result.outlook[["region_code", "region", "period", "start_cash", "inflow", "outflow", "end_cash",
+                                  "coverage", "missing_inflows", "missing_outflows"]]
+        parts[4:4] = ["Cash outlook (库款预测; 亿元): month-end cash over the next three months from the cash plan; "
+                      "coverage = end cash ÷ average monthly outflow; a flow the plan leaves out is listed, not taken as 0.",
+                      render_table(outlook, "table")]
     return "\n".join(parts)
 
 
