@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # (the report's classes; no import at run time, so imports ru
     from .model import MonthlyReport
 
 #: Columns that hold a risk level (shown as a coloured badge in HTML, coloured by rule in Excel).
-LEVEL_COLUMNS = ("测算等级", "认定等级", "等级", "上月等级")
+LEVEL_COLUMNS = ("指标测算最高预警等级", "财政运行等级（认定）", "债务风险等级（测算）", "等级", "上月等级")
 _CHANGE_SHOWN = ("new", "worsened", "improved", "cleared")
 
 
@@ -27,18 +27,25 @@ def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, p
     a = report.assessment
     counties = pd.DataFrame({
         "地区编码": a.counties["region_code"], "地区": a.counties["region"],
-        "认定等级": a.counties["grade"], "测算等级": a.counties["computed_grade"],
+        "财政运行等级（认定）": a.counties["grade"], "指标测算最高预警等级": a.counties["computed_grade"],
+        "债务风险等级（测算）": a.counties["debt_risk_grade"],
         "红色": a.counties["n_red"], "橙色": a.counties["n_orange"], "黄色": a.counties["n_yellow"],
         "绿色": a.counties["n_green"], "未评估": a.counties["n_not_assessed"],
-        "最需关注的指标": a.counties["worst_indicators"],
+        "最需关注的指标": a.counties["worst_indicators"], "列入关注名单的原因": a.counties["watch_reason"],
     })
     w = a.watch
     watch = pd.DataFrame({
-        "地区": w["region"], "认定等级": w["grade"], "测算等级": w["computed_grade"], "库款口径": w["cash_basis"],
-        "库款(亿元)": w["treasury_cash"], "库款保障水平(月)": w["treasury_coverage"],
-        "欠发工资(亿元)": w["wage_arrears"], "未来三个月到期还本付息(亿元)": w["debt_service_next3m"],
+        "地区": w["region"], "财政运行等级（认定）": w["grade"], "指标测算最高预警等级": w["computed_grade"],
+        "列入原因": w["watch_reason"],
+        "库款口径": w["cash_basis"].map({"usable": "可用库款", "balance": "月末库款余额"}),
+        "库款(亿元)": w["treasury_cash"], "库款保障水平": w["treasury_coverage"],
+        "欠发工资(亿元)": w["wage_arrears"], "欠缴社会保险费(亿元)": w["social_insurance_arrears"],
+        "未来三个月到期还本付息(亿元)": w["debt_service_next3m"],
+        "预计到位再融资债券(亿元)": w["refinancing_next3m"], "需自有资金偿还(亿元)": w["debt_own_need_next3m"],
         "合计需支付(亿元)": w["due_total"], "支付后库款(亿元)": w["cash_after"],
-        "月均三保支出(亿元)": w["sanbao_monthly"], "可保障三保月数(月)": w["sanbao_months_after"], "说明": w["note"],
+        "月均三保支出(亿元)": w["sanbao_monthly"], "可保障三保月数(月)": w["sanbao_months_after"],
+        "预测最低月末库款(亿元)": w["outlook_lowest_cash"], "预计出现缺口月份": w["outlook_short_period"],
+        "说明": w["note"],
     })
     f = a.flags if complete else a.flags[a.flags["level"].isin(["red", "orange", "yellow"])]
     flags = pd.DataFrame({
