@@ -28,12 +28,27 @@ def test_flags_report_lists_red_level_counties_first(cli):
     result = cli("flags", DEMO, "--month", "2023-06")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("Risk flags for 2023-06 from xinjiang_risk_synthetic.csv: 97 counties × 14 indicators")
+    assert out.startswith(f"Risk flags for 2023-06 from xinjiang_risk_synthetic.csv: 97 counties × {len(INDICATORS)} indicators")
     for section in ("Counties, red-level first:", "Watch list", "Flags other than green", "Changes since"):
         assert section in out
     counties = out.split("Counties, red-level first:")[1].split("Watch list")[0]
     first = counties.strip().splitlines()[1]
     assert " red " in first and ("both" in first or "official" in first or "computed" in first)
+
+
+def test_flags_with_a_cash_plan_projects_the_outlook(cli):
+    """The SYNTHETIC demo plan: 麦盖提县 runs short from 2023-08 (data/demo/README.md)."""
+    plan = str(DATA / "demo" / "xinjiang_cash_plan_synthetic.csv")
+    result = cli("flags", DEMO, "--month", "2023-06", "--cash-plan", plan, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    flags = _csv(result.stdout).set_index(["region_code", "indicator"])
+    row = flags.loc[("653127", "cash_outlook")]
+    assert row["level"] == "red" and "预计2023年8月末库款缺口" in row["message"]
+    assert flags.loc[("650102", "cash_outlook"), "level"] == "not_assessed"   # the plan covers 喀什地区 only
+    outlook = cli("flags", DEMO, "--month", "2023-06", "--cash-plan", plan, "--table", "outlook", "--format", "csv")
+    assert outlook.returncode == 0 and len(_csv(outlook.stdout)) == 12 * 3
+    report = cli("flags", DEMO, "--month", "2023-06", "--cash-plan", plan)
+    assert "Cash outlook (库款预测" in report.stdout
 
 
 def test_flags_csv_has_one_row_per_county_and_indicator(cli):
@@ -108,7 +123,9 @@ def test_thresholds_command_names_a_source_for_every_value(cli):
     table = _csv(result.stdout)
     assert set(table["indicator"]) == set(INDICATORS)
     assert table["source"].notna().all() and table["source"].str.strip().ne("").all()
-    assert set(table["tag"]) <= {"C", "P", "U"} and table["effective"].notna().all()
+    assert set(table["tag"]) <= {"C", "P", "U"}
+    assert table.loc[table["tag"] == "C", "effective"].notna().all()     # a quoted document is dated
+    assert table.loc[table["tag"] == "U", "effective"].isna().all()      # a default is not
     grade = table[table["indicator"] == "debt_grade"]
     assert grade["band"].tolist() == ["x < 120%", "120% ≤ x < 200%", "200% ≤ x < 300%", "x ≥ 300%"]
     assert grade["level"].tolist() == ["green", "yellow", "orange", "red"]

@@ -147,7 +147,8 @@ def cmd_thresholds(args) -> None:
         lines.append(f"{zh} {key} ({unit}); provinces: {scope}; {in_force}; {origin}")
         width = max(len(band) for band in bands["band"])
         for band in bands.itertuples():
-            lines.append(f"  {band.level:<7} {band.band:<{width}}  {band.label}  [{band.tag}] effective {band.effective}")
+            dated = f" effective {band.effective}" if band.effective else ""
+            lines.append(f"  {band.level:<7} {band.band:<{width}}  {band.label}  [{band.tag}]{dated}")
             lines.append(f"          source: {band.source}")
             if band.note:
                 lines.append(f"          note: {band.note}")
