@@ -103,6 +103,8 @@ def demo_cash_plan() -> pd.DataFrame:
     Every flow of every month is written (0 where nothing flows). Made from the demo risk table's June 2023
     figures (wages and other 三保 from the 三保 budget ÷ 12, August's maturities from the debt service due in
     the next three months, transfers and own revenue a random share of the monthly outflow, seed 15).
+    At 2023-06 two counties run short: 麦盖提县 from August (lowest −0.90亿元 in September) and 岳普湖县
+    in August (−0.15亿元). The file is not made by ``scripts/make_demo_panel.py``.
     """
     return read_cash_plan(data_path("demo/xinjiang_cash_plan_synthetic.csv"))
 

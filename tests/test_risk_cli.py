@@ -37,7 +37,7 @@ def test_flags_report_lists_red_level_counties_first(cli):
 
 
 def test_flags_with_a_cash_plan_projects_the_outlook(cli):
-    """The SYNTHETIC demo plan: 麦盖提县 runs short from 2023-08 (data/demo/README.md)."""
+    """The SYNTHETIC demo plan: 麦盖提县 runs short from 2023-08 (fiscalmon.datasets.demo_cash_plan)."""
     plan = str(DATA / "demo" / "xinjiang_cash_plan_synthetic.csv")
     result = cli("flags", DEMO, "--month", "2023-06", "--cash-plan", plan, "--format", "csv")
     assert result.returncode == 0, result.stderr
