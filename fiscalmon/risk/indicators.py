@@ -591,8 +591,9 @@ def prepare(table: pd.DataFrame, window: int = TREASURY_WINDOW_MONTHS) -> pd.Dat
     frame["sanbao_progress_pct"] = _ratio(frame["sanbao_paid"], frame["sanbao_budget"], 100.0)
     frame["debt_service_progress_pct"] = _ratio(frame["debt_service_paid"], frame["debt_service_due"], 100.0)
     ten_day = frame["ten_day"] if "ten_day" in frame else pd.Series(pd.NA, index=frame.index)
-    frame["period_end_zh"] = [f"{p.month}月{_TEN_DAY_ZH.get(t, '')}末" for p, t in
-                              zip(periods, pd.Series(ten_day).astype("Int64").fillna(0).astype(int))]
+    tens = pd.Series(ten_day).astype("Int64").fillna(0).astype(int).to_numpy()
+    ends = pd.Series(periods.month.astype(str) + "月", index=frame.index).to_numpy(dtype=object)
+    frame["period_end_zh"] = ends + np.array([_TEN_DAY_ZH.get(t, "") for t in range(4)], dtype=object)[tens] + "末"
     _prepare_debt(frame)
     _prepare_capacity(frame)
     for name, empty in (("outlook_lowest", np.nan), ("outlook_detail_zh", ""),
@@ -615,24 +616,22 @@ def _prepare_debt(frame: pd.DataFrame) -> None:
                                            "debt_service_next3m"))
     due, need, split, refinanced = debt_due_and_own_need(p, i, r, t)
     frame["debt_due_next3m"], frame["debt_own_need_next3m"] = due, need
-    text = []
-    for k in range(len(frame)):
-        if np.isnan(due[k]):
-            text.append("")
-            continue
+    text = np.full(len(frame), "", dtype=object)
+    pv, iv, rv, tv = (x.to_numpy(dtype=float).tolist() for x in (p, i, r, t))
+    for k in np.flatnonzero(~np.isnan(due)).tolist():   # only rows with something due
         if split[k]:
-            head = f"到期利息{_amount_zh(i.iat[k])}＋到期本金{_amount_zh(p.iat[k])}"
+            head = f"到期利息{_amount_zh(iv[k])}＋到期本金{_amount_zh(pv[k])}"
         else:
-            head = f"到期还本付息{_amount_zh(t.iat[k])}"
+            head = f"到期还本付息{_amount_zh(tv[k])}"
         if refinanced[k]:
-            line = f"{head}−预计到位再融资债券{_amount_zh(r.iat[k])}"
-            if split[k] and r.iat[k] > p.iat[k]:
+            line = f"{head}−预计到位再融资债券{_amount_zh(rv[k])}"
+            if split[k] and rv[k] > pv[k]:
                 line += "（再融资债券只用于还本，超过到期本金的部分不计）"
-            elif not split[k] and r.iat[k] > t.iat[k]:
+            elif not split[k] and rv[k] > tv[k]:
                 line += "（不低于0）"
         else:
             line = f"{head}；未报预计再融资债券，按到期本息全额计"
-        text.append(line)
+        text[k] = line
     frame["debt_need_basis_zh"] = text
 
 
@@ -649,10 +648,13 @@ def _prepare_capacity(frame: pd.DataFrame) -> None:
     computed = available_capacity(own, transfers, up)
     use = computed.notna()
     frame["capacity_resources"] = computed.where(use, given)
-    frame["capacity_basis_zh"] = [
-        (f"本级一般公共预算收入全年预计{o:.2f}亿元＋转移支付收入{tr:.2f}亿元−上解支出{u:.2f}亿元" if c else
-         f"按填报的可用财力{g:.2f}亿元" if np.isfinite(g) else "")
-        for c, o, tr, u, g in zip(use, own, transfers, up, given)]
+    text = np.full(len(frame), "", dtype=object)
+    o, tr, u, g = (x.to_numpy(dtype=float).tolist() for x in (own, transfers, up, given))
+    use = use.to_numpy()
+    for k in np.flatnonzero(use | np.isfinite(given.to_numpy(dtype=float))).tolist():
+        text[k] = (f"本级一般公共预算收入全年预计{o[k]:.2f}亿元＋转移支付收入{tr[k]:.2f}亿元−上解支出{u[k]:.2f}亿元"
+                   if use[k] else f"按填报的可用财力{g[k]:.2f}亿元")
+    frame["capacity_basis_zh"] = text
 
 
 def compute(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
