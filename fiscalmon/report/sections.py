@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..forecast import METHOD_ZH
+from ..regions import OWN_LEVEL_SUFFIX
+from ..risk.indicators import CASH_BASIS_ZH
 from ..schema import odds_text
 
 if TYPE_CHECKING:  # (the report's classes; no import at run time, so imports run one way)
@@ -18,6 +20,11 @@ LEVEL_COLUMNS = ("测算等级", "认定等级", "等级", "上月等级")
 _CHANGE_SHOWN = ("new", "worsened", "improved", "cleared")
 
 
+def shown_code(code: str) -> str:
+    """A region code as a reader sees it: the area's own level (``652300-bj``) as 652300（本级）."""
+    return f"{code.removesuffix(OWN_LEVEL_SUFFIX)}（本级）" if code.endswith(OWN_LEVEL_SUFFIX) else code
+
+
 def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, pd.DataFrame]:
     """County summary, red-level watch list, flag details and changes, red-level counties first.
 
@@ -26,7 +33,7 @@ def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, p
     """
     a = report.assessment
     counties = pd.DataFrame({
-        "地区编码": a.counties["region_code"], "地区": a.counties["region"],
+        "地区编码": a.counties["region_code"].map(shown_code), "地区": a.counties["region"],
         "认定等级": a.counties["grade"], "测算等级": a.counties["computed_grade"],
         "红色": a.counties["n_red"], "橙色": a.counties["n_orange"], "黄色": a.counties["n_yellow"],
         "绿色": a.counties["n_green"], "未评估": a.counties["n_not_assessed"],
@@ -34,7 +41,8 @@ def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, p
     })
     w = a.watch
     watch = pd.DataFrame({
-        "地区": w["region"], "认定等级": w["grade"], "测算等级": w["computed_grade"], "库款口径": w["cash_basis"],
+        "地区": w["region"], "认定等级": w["grade"], "测算等级": w["computed_grade"],
+        "库款口径": w["cash_basis"].map(CASH_BASIS_ZH).fillna(w["cash_basis"]),
         "库款(亿元)": w["treasury_cash"], "库款保障水平(月)": w["treasury_coverage"],
         "欠发工资(亿元)": w["wage_arrears"], "未来三个月到期还本付息(亿元)": w["debt_service_next3m"],
         "合计需支付(亿元)": w["due_total"], "支付后库款(亿元)": w["cash_after"],
@@ -130,7 +138,7 @@ def projection_table(report: MonthlyReport) -> pd.DataFrame:
     """The projections section as shown (Chinese headers with units): 全州 and 州本级, then the counties."""
     p = _shown_rows(report)
     table = pd.DataFrame({
-        "地区编码": p["region_code"], "地区": p["region"],
+        "地区编码": p["region_code"].map(shown_code), "地区": p["region"],
         "累计完成(亿元)": p["ytd"], "同比增长(%)": p["yoy_pct"],
     })
     if (p["special_full_year"].abs() > 0).any():
