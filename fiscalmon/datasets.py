@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .args import one_of
-from .io import read_annual, read_monthly, read_regions, read_risk
+from .io import read_annual, read_monthly, read_regions, read_risk, read_special
 
 __all__ = [
     "data_path",
@@ -64,6 +64,16 @@ def xinjiang_monthly() -> pd.DataFrame:
 def xinjiang_annual() -> pd.DataFrame:
     """Xinjiang's 2023 amounts set for the year (debt limits, 三保 budget) from the seed report."""
     return read_annual(data_path("seeds/xinjiang_2023h1_annual.csv"))
+
+
+def xinjiang_special() -> pd.DataFrame:
+    """The special factor the Xinjiang report names for H1 2023: the 45亿元 one-off mining-rights receipt
+    (和田火烧云铅锌矿首期探矿权出让收益) in 非税收入 and so in 一般公共预算收入, each row quoting the report.
+
+    The report's other factor, the low 2022 base left by the VAT credit refunds (留抵退税), is given
+    without a Xinjiang amount, so it is not a row: supply it, or a reported comparable growth, yourself.
+    """
+    return read_special(data_path("seeds/xinjiang_2023h1_special.csv"))
 
 
 def xinjiang_prefecture_growth() -> pd.DataFrame:

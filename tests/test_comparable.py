@@ -147,3 +147,34 @@ def test_a_growth_target_is_a_budget_of_last_years_outturn_times_one_plus_the_ta
     row = fiscalmon.forecast_full_year(_monthly(CASE), annual, "2023-06", methods="carry_forward").table.iloc[0]
     assert (row["budget"], row["budget_source"]) == (pytest.approx(242.0), "target_growth")
     assert row["completion_pct"] == pytest.approx(120 / 242 * 100)
+
+
+def test_the_seed_reports_mining_rights_receipt_restates_xinjiangs_growth():
+    """Xinjiang H1 2023 (seed report): 一般公共预算收入 1112.5亿元, +22.1%; 非税收入 411.2亿元, +32.2%; a
+    45亿元 one-off 探矿权出让收益 in both. Last year's YTD is known only through the growth rates:
+    1112.5 ÷ 1.221 = 911.14 and 411.2 ÷ 1.322 = 311.04, so the comparable growth is
+    (1112.5 − 45) ÷ 911.14 − 1 = 17.16% and (411.2 − 45) ÷ 311.04 − 1 = 17.73%. The report's own
+    check: 45 ÷ 311.04 = 14.5 points of non-tax growth (拉动非税收入增长14.5个百分点)."""
+    d = fiscalmon.datasets
+    special = d.xinjiang_special()
+    assert set(special["item"]) == {"gpb_revenue", "nontax_revenue"} and (special["ytd_effect"] == 45).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = fiscalmon.forecast_full_year(d.xinjiang_monthly(), d.xinjiang_annual(), month="2023-06",
+                                             items=["gpb_revenue", "nontax_revenue"], regions="650000",
+                                             special=special).table.set_index("item")
+    assert table.loc["gpb_revenue", "yoy_comparable_pct"] == pytest.approx((1067.5 / (1112.5 / 1.221) - 1) * 100)
+    assert table.loc["gpb_revenue", "yoy_comparable_pct"] == pytest.approx(17.16, abs=0.005)
+    assert table.loc["nontax_revenue", "yoy_comparable_pct"] == pytest.approx(17.73, abs=0.005)
+    assert 45 / (411.2 / 1.322) * 100 == pytest.approx(14.5, abs=0.05)
+    assert (table["special_full_year"] == 45).all()
+
+
+def test_a_factor_of_last_year_only_restates_the_base_and_says_so():
+    """Only the 2022 refunds (H1 −15, year −20): 2022 underlying H1 115 and year 240; 2023 H1 120 is
+    +4.35% on the comparable basis; carry-forward 240 × 120/115 = 250.43, nothing added back."""
+    comparable = _project(_monthly(CASE), _special(FACTORS[:2]))
+    assert comparable["point"] == pytest.approx(240 * 120 / 115)
+    assert comparable["yoy_comparable_pct"] == pytest.approx((120 / 115 - 1) * 100)
+    assert comparable["special_full_year"] == 0
+    assert "last year's special factors (-20亿元 in its full year)" in comparable["assumptions"]
