@@ -138,3 +138,11 @@ def test_the_cli_refuses_pdf_without_a_browser_with_exit_2(tmp_path, monkeypatch
                    "-o", str(tmp_path / "r.pdf"), "--quiet"])
     assert status == 2 and "FISCALMON_BROWSER" in capsys.readouterr().err
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_a_long_list_of_names_stays_a_paragraph_and_says_how_many():
+    names = [f"第{i}县" for i in range(1, 41)]
+    assert sections.named(names[:3]) == "第1县、第2县、第3县"
+    shown = sections.named(names)
+    assert shown.startswith("第1县、第2县") and shown.endswith(f"第{sections.NAMES_SHOWN}县等40个（其余10个见下表）")
+    assert shown.count("、") == sections.NAMES_SHOWN - 1

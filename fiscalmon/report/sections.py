@@ -260,12 +260,24 @@ def cards(report: MonthlyReport) -> list[tuple[int, str, bool]]:
     return shown
 
 
-def name_lists(report: MonthlyReport) -> list[tuple[str, list[str]]]:
-    """The counties a leader asks about by name: (label, names), only the lists that are not empty."""
+def name_lists(report: MonthlyReport) -> list[tuple[str, str]]:
+    """The counties a leader asks about by name: (label, the names joined), only lists that are not empty."""
     s = report.summary
     lists = [("认定红色等级或指标测算最高预警等级为红色的县市区", s.red_names),
              ("完成预算可能性低", s.unlikely_names), ("进度双落后", s.behind_names)]
-    return [(label, names) for label, names in lists if names]
+    return [(label, named(names)) for label, names in lists if names]
+
+
+#: How many names a list in the opening section shows; the tables below list every county.
+NAMES_SHOWN = 30
+
+
+def named(names: list[str], shown: int = NAMES_SHOWN) -> str:
+    """Names joined with 、, at most ``shown`` of them and how many in all, so a province's list stays
+    a paragraph: 甲县、乙县等33个（其余31个见下表）."""
+    if len(names) <= shown:
+        return "、".join(names)
+    return "、".join(names[:shown]) + f"等{len(names)}个（其余{len(names) - shown}个见下表）"
 
 
 def projection_note(report: MonthlyReport) -> str:
