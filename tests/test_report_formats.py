@@ -140,6 +140,52 @@ def test_the_cli_refuses_pdf_without_a_browser_with_exit_2(tmp_path, monkeypatch
     assert not (tmp_path / "r.pdf").exists()
 
 
+#: The same exports as another prefecture's bureau would write them (喀什地区: 全地区合计, 地区本级).
+AS_KASHGAR = [("昌吉回族自治州", "喀什地区"), ("昌吉州", "喀什地区"), ("全州合计", "全地区合计"), ("州本级", "地区本级"),
+              ("昌吉市", "喀什市"), ("阜康市", "疏附县"), ("呼图壁县", "疏勒县"), ("玛纳斯县", "英吉沙县"),
+              ("奇台县", "泽普县"), ("吉木萨尔县", "莎车县"), ("木垒县", "叶城县")]
+
+
+def _renamed_copy(source: Path, target: Path) -> Path:
+    def renamed(text: str) -> str:
+        for old, new in AS_KASHGAR:
+            text = text.replace(old, new)
+        return text
+
+    path = target / renamed(source.name)
+    if source.suffix == ".xlsx":
+        book = openpyxl.load_workbook(source)
+        for sheet in book:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.value = renamed(cell.value)
+        book.save(path)
+    else:
+        raw = source.read_bytes()
+        encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "gbk"
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            encoding, text = "utf-8", raw.decode("utf-8")
+        path.write_bytes(renamed(text).encode(encoding))
+    return path
+
+
+def test_another_prefectures_exports_give_a_report_titled_by_that_prefecture(tmp_path):
+    """Nothing in the report is Changji's by construction: the same layouts written by 喀什地区's bureau
+    (全地区合计, 地区本级, its counties by name) give 喀什地区's report, codes from GB/T 2260."""
+    files = {kind: [str(_renamed_copy(Path(p), tmp_path)) for p in _bureau_files(kind)] for kind in ("monthly", "annual", "risk")}
+    path = tmp_path / "report.docx"
+    assert main(["report", "--monthly", *files["monthly"], "--annual", *files["annual"], "--risk", *files["risk"],
+                 "--month", "2024-06", "-o", str(path), "--quiet"]) == 0
+    document = docx.Document(path)
+    assert document.paragraphs[0].text == "喀什地区财政运行月度监测报告（2024年1-6月）"
+    projection = _docx_tables(path)[0]
+    rows = {row[1]: row[0] for row in projection[1:]}
+    assert rows["喀什地区"] == "653100" and rows["喀什地区本级"] == "653100（本级）" and rows["莎车县"] == "653125"
+
+
 def test_a_long_list_of_names_stays_a_paragraph_and_says_how_many():
     names = [f"第{i}县" for i in range(1, 41)]
     assert sections.named(names[:3]) == "第1县、第2县、第3县"
