@@ -76,6 +76,13 @@ def xinjiang_special() -> pd.DataFrame:
     return read_special(data_path("seeds/xinjiang_2023h1_special.csv"))
 
 
+def changji_special() -> pd.DataFrame:
+    """Changji's 州本级 H1 2023 special factor: the prefecture's 20% of the 14.2亿元 水土保持补偿费 from
+    准东开发区, 2.84亿元 in 非税收入 and 一般公共预算收入. The report gives no 2022 amount of the fee, so
+    2.84亿元 is the most the one-off can have added (the label says so)."""
+    return read_special(data_path("seeds/changji_2023h1_special.csv"))
+
+
 def xinjiang_prefecture_growth() -> pd.DataFrame:
     """H1 2023 general budget revenue growth of the 14 prefectures, as the Xinjiang report states it."""
     return read_monthly(data_path("seeds/xinjiang_2023h1_prefecture_growth.csv"))
