@@ -178,3 +178,35 @@ def test_a_factor_of_last_year_only_restates_the_base_and_says_so():
     assert comparable["yoy_comparable_pct"] == pytest.approx((120 / 115 - 1) * 100)
     assert comparable["special_full_year"] == 0
     assert "last year's special factors (-20亿元 in its full year)" in comparable["assumptions"]
+
+
+def test_the_national_replay_lands_where_the_comparable_arithmetic_puts_it():
+    """MOF figures (data/reference/national_gpb_revenue.csv). June 2022: 105221亿元, natural −10.2%,
+    扣除留抵退税因素后 +3.3% over 2021 H1 117116 → implied effect 105221 − 117116 × 1.033 = −15759.83,
+    assumed to stay: 202538.88 × 1.033 − 15759.83 = 193462.8 (outturn 203703.48). June 2023: 2022
+    restated by its implied effects (H1 −15759.83, year 203703.48 − 202538.88 × 1.091 = −17266.43):
+    H1 120980.83, year 220969.91; 119203 + (220969.91 − 120980.83) × 119203 ÷ 120980.83 = 217722.7
+    (outturn 216784: +0.43%, against +6.45% on the natural basis)."""
+    table = quietly_read_national()
+    june_2022 = _project_at(table, "2022-06")
+    assert june_2022["special_ytd"] == pytest.approx(105221 - 117116 * 1.033)
+    assert june_2022["point"] == pytest.approx(202538.88 * 1.033 + (105221 - 117116 * 1.033))
+    june_2023 = _project_at(table, "2023-06")
+    h1, year = 105221 - (105221 - 117116 * 1.033), 203703.48 - (203703.48 - 202538.88 * 1.091)
+    assert june_2023["point"] == pytest.approx(119203 + (year - h1) * 119203 / h1)
+    assert abs(june_2023["point"] / 216784 - 1) < 0.005
+    natural = _project_at(table.assign(yoy_comparable_pct=float("nan")), "2023-06")
+    assert natural["point"] == pytest.approx(203703.48 * 119203 / 105221)
+
+
+def quietly_read_national() -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fiscalmon.read_monthly(fiscalmon.datasets.data_path("reference/national_gpb_revenue.csv"))
+
+
+def _project_at(table: pd.DataFrame, month: str):
+    known = table[table["period"] <= month]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fiscalmon.forecast_full_year(known, month=month, methods="carry_forward").table.iloc[0]
