@@ -6,45 +6,36 @@ Read bureau files into canonical tables (:func:`read_monthly`, :func:`read_annua
 and load the bundled data (:mod:`fiscalmon.datasets`).
 """
 
-from . import calendar, datasets, risk, schema, summary
-from .args import ArgumentError
-from .errors import FiscalDataError, FiscalDataWarning, OutputError, Problem
-from .forecast import Backtest, Projection, backtest, forecast_full_year
-from .joins import join_tables
-from .report import MonthlyReport, monthly_report
-from .risk import assess, load_thresholds
-from .io import combine_tables, read_annual, read_monthly, read_regions, read_cash_plan, read_risk, read_special, read_workbook
-from .writers import write_table
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ArgumentError",
-    "Backtest",
-    "OutputError",
-    "Projection",
-    "join_tables",
-    "FiscalDataError",
-    "MonthlyReport",
-    "assess",
-    "load_thresholds",
-    "monthly_report",
-    "risk",
-    "summary",
-    "FiscalDataWarning",
-    "Problem",
-    "backtest",
-    "calendar",
-    "datasets",
-    "forecast_full_year",
-    "read_annual",
-    "read_monthly",
-    "combine_tables",
-    "read_regions",
-    "read_risk",
-    "read_special",
-    "read_cash_plan",
-    "read_workbook",
-    "schema",
-    "write_table",
-]
+#: Where each public name lives. They are imported on first use (PEP 562), so that
+#: ``fiscalmon --version`` and ``--help`` answer without loading pandas, scipy and statsmodels.
+_PUBLIC = {
+    "ArgumentError": "args", "FiscalDataError": "errors", "FiscalDataWarning": "errors", "OutputError": "errors",
+    "Problem": "errors", "Backtest": "forecast", "Projection": "forecast", "backtest": "forecast",
+    "forecast_full_year": "forecast", "join_tables": "joins", "MonthlyReport": "report", "monthly_report": "report",
+    "assess": "risk", "load_thresholds": "risk", "combine_tables": "io", "read_annual": "io", "read_monthly": "io",
+    "read_regions": "io", "read_cash_plan": "io", "read_risk": "io", "read_special": "io", "read_workbook": "io",
+    "write_table": "writers",
+}
+_SUBMODULES = ("calendar", "datasets", "risk", "schema", "summary")
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'fiscalmon' has no attribute {name!r}")
+    globals()[name] = value      # once loaded, a plain attribute
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_PUBLIC, *_SUBMODULES])
+
+
+__all__ = sorted([*_PUBLIC, *_SUBMODULES])

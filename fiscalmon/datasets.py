@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .args import one_of
-from .io import read_annual, read_cash_plan, read_monthly, read_regions, read_risk
+from .io import read_annual, read_cash_plan, read_monthly, read_regions, read_risk, read_special
 
 __all__ = [
     "data_path",
@@ -65,6 +65,23 @@ def xinjiang_monthly() -> pd.DataFrame:
 def xinjiang_annual() -> pd.DataFrame:
     """Xinjiang's 2023 amounts set for the year (debt limits, 三保 budget) from the seed report."""
     return read_annual(data_path("seeds/xinjiang_2023h1_annual.csv"))
+
+
+def xinjiang_special() -> pd.DataFrame:
+    """The special factor the Xinjiang report names for H1 2023: the 45亿元 one-off mining-rights receipt
+    (和田火烧云铅锌矿首期探矿权出让收益) in 非税收入 and so in 一般公共预算收入, each row quoting the report.
+
+    The report's other factor, the low 2022 base left by the VAT credit refunds (留抵退税), is given
+    without a Xinjiang amount, so it is not a row: supply it, or a reported comparable growth, yourself.
+    """
+    return read_special(data_path("seeds/xinjiang_2023h1_special.csv"))
+
+
+def changji_special() -> pd.DataFrame:
+    """Changji's 州本级 H1 2023 special factor: the prefecture's 20% of the 14.2亿元 水土保持补偿费 from
+    准东开发区, 2.84亿元 in 非税收入 and 一般公共预算收入. The report gives no 2022 amount of the fee, so
+    2.84亿元 is the most the one-off can have added (the label says so)."""
+    return read_special(data_path("seeds/changji_2023h1_special.csv"))
 
 
 def xinjiang_prefecture_growth() -> pd.DataFrame:

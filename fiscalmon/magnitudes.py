@@ -23,7 +23,9 @@ ROW_OFFSET = 3.0
 #: general budget revenue was 216,784亿元 in 2023 (MOF, 2023年财政收支情况); Guangdong, the largest
 #: province, about 13,900亿元; no county-level budget reaches 3,000亿元.
 CEILING_100M_YUAN = {"county": 3_000.0, "own": 20_000.0, "zone": 3_000.0, "prefecture": 20_000.0,
-                     "province": 60_000.0, None: 400_000.0}
+                     "province": 60_000.0, "nation": 400_000.0, None: 400_000.0}
+#: The whole country's code in GB/T 2260 (中华人民共和国), for national totals.
+NATIONAL_CODE = "100000"
 
 
 def annualised_log(ytd: pd.Series, month: pd.Series) -> pd.Series:
@@ -57,6 +59,8 @@ def level_of(code: str, levels: dict[str, str]) -> str | None:
     base, _, suffix = str(code).partition("-")
     if suffix:
         return "own" if suffix == "bj" else "zone"
+    if base == NATIONAL_CODE:
+        return "nation"
     if parent_from_code(base) is None:
         return "province" if len(base) == 6 and base.isdigit() and base != "000000" else None
     return "county" if base[4:] != "00" else "prefecture"

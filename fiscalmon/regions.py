@@ -179,6 +179,10 @@ class Directory:
         return shown[:limit]
 
 
+#: How the code of an area's own level (州本级, 本级) is made from the area's code: 652300 → 652300-bj.
+OWN_LEVEL_SUFFIX = "-bj"
+
+
 def parent_from_code(code: str) -> str | None:
     """The parent a GB/T 2260 code implies: 652328 → 652300, 652300 → 650000, 652300-bj → 652300.
 
@@ -345,8 +349,8 @@ def _area_rows(table, total, own, directory: Directory, out: Collector, *, prefe
                       "or put its name in the title line.")
         return
     table.loc[total, "region_code"] = area
-    table.loc[own, "region_code"] = f"{area}-bj"
-    own_name = directory.name(f"{area}-bj") or f"{directory.name(area) or area}本级"
+    table.loc[own, "region_code"] = f"{area}{OWN_LEVEL_SUFFIX}"
+    own_name = directory.name(f"{area}{OWN_LEVEL_SUFFIX}") or f"{directory.name(area) or area}本级"
     table.loc[own, "region"] = own_name
     said = ([f"{table.loc[total, '_row'].nunique()} 合计 row(s) as {area} {directory.name(area) or area}"]
             if total.any() else []) + \

@@ -147,3 +147,66 @@ def test_a_growth_target_is_a_budget_of_last_years_outturn_times_one_plus_the_ta
     row = fiscalmon.forecast_full_year(_monthly(CASE), annual, "2023-06", methods="carry_forward").table.iloc[0]
     assert (row["budget"], row["budget_source"]) == (pytest.approx(242.0), "target_growth")
     assert row["completion_pct"] == pytest.approx(120 / 242 * 100)
+
+
+def test_the_seed_reports_mining_rights_receipt_restates_xinjiangs_growth():
+    """Xinjiang H1 2023 (seed report): 一般公共预算收入 1112.5亿元, +22.1%; 非税收入 411.2亿元, +32.2%; a
+    45亿元 one-off 探矿权出让收益 in both. Last year's YTD is known only through the growth rates:
+    1112.5 ÷ 1.221 = 911.14 and 411.2 ÷ 1.322 = 311.04, so the comparable growth is
+    (1112.5 − 45) ÷ 911.14 − 1 = 17.16% and (411.2 − 45) ÷ 311.04 − 1 = 17.73%. The report's own
+    check: 45 ÷ 311.04 = 14.5 points of non-tax growth (拉动非税收入增长14.5个百分点)."""
+    d = fiscalmon.datasets
+    special = d.xinjiang_special()
+    assert set(special["item"]) == {"gpb_revenue", "nontax_revenue"} and (special["ytd_effect"] == 45).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = fiscalmon.forecast_full_year(d.xinjiang_monthly(), d.xinjiang_annual(), month="2023-06",
+                                             items=["gpb_revenue", "nontax_revenue"], regions="650000",
+                                             special=special).table.set_index("item")
+    assert table.loc["gpb_revenue", "yoy_comparable_pct"] == pytest.approx((1067.5 / (1112.5 / 1.221) - 1) * 100)
+    assert table.loc["gpb_revenue", "yoy_comparable_pct"] == pytest.approx(17.16, abs=0.005)
+    assert table.loc["nontax_revenue", "yoy_comparable_pct"] == pytest.approx(17.73, abs=0.005)
+    assert 45 / (411.2 / 1.322) * 100 == pytest.approx(14.5, abs=0.05)
+    assert (table["special_full_year"] == 45).all()
+
+
+def test_a_factor_of_last_year_only_restates_the_base_and_says_so():
+    """Only the 2022 refunds (H1 −15, year −20): 2022 underlying H1 115 and year 240; 2023 H1 120 is
+    +4.35% on the comparable basis; carry-forward 240 × 120/115 = 250.43, nothing added back."""
+    comparable = _project(_monthly(CASE), _special(FACTORS[:2]))
+    assert comparable["point"] == pytest.approx(240 * 120 / 115)
+    assert comparable["yoy_comparable_pct"] == pytest.approx((120 / 115 - 1) * 100)
+    assert comparable["special_full_year"] == 0
+    assert "last year's special factors (-20亿元 in its full year)" in comparable["assumptions"]
+
+
+def test_the_national_replay_lands_where_the_comparable_arithmetic_puts_it():
+    """MOF figures (data/reference/national_gpb_revenue.csv). June 2022: 105221亿元, natural −10.2%,
+    扣除留抵退税因素后 +3.3% over 2021 H1 117116 → implied effect 105221 − 117116 × 1.033 = −15759.83,
+    assumed to stay: 202538.88 × 1.033 − 15759.83 = 193462.8 (outturn 203703.48). June 2023: 2022
+    restated by its implied effects (H1 −15759.83, year 203703.48 − 202538.88 × 1.091 = −17266.43):
+    H1 120980.83, year 220969.91; 119203 + (220969.91 − 120980.83) × 119203 ÷ 120980.83 = 217722.7
+    (outturn 216784: +0.43%, against +6.45% on the natural basis)."""
+    table = quietly_read_national()
+    june_2022 = _project_at(table, "2022-06")
+    assert june_2022["special_ytd"] == pytest.approx(105221 - 117116 * 1.033)
+    assert june_2022["point"] == pytest.approx(202538.88 * 1.033 + (105221 - 117116 * 1.033))
+    june_2023 = _project_at(table, "2023-06")
+    h1, year = 105221 - (105221 - 117116 * 1.033), 203703.48 - (203703.48 - 202538.88 * 1.091)
+    assert june_2023["point"] == pytest.approx(119203 + (year - h1) * 119203 / h1)
+    assert abs(june_2023["point"] / 216784 - 1) < 0.005
+    natural = _project_at(table.assign(yoy_comparable_pct=float("nan")), "2023-06")
+    assert natural["point"] == pytest.approx(203703.48 * 119203 / 105221)
+
+
+def quietly_read_national() -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fiscalmon.read_monthly(fiscalmon.datasets.data_path("reference/national_gpb_revenue.csv"))
+
+
+def _project_at(table: pd.DataFrame, month: str):
+    known = table[table["period"] <= month]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fiscalmon.forecast_full_year(known, month=month, methods="carry_forward").table.iloc[0]

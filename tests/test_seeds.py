@@ -33,7 +33,8 @@ def test_every_seed_row_quotes_a_sentence_of_its_report(path):
 def test_every_seed_figure_appears_in_its_quote(path):
     """Each number in a row (amount, growth, completion) is written in the sentence it cites."""
     raw = pd.read_csv(path, dtype=str)
-    figures = [c for c in ("ytd", "yoy_pct", "yoy_change", "completion_pct", "yoy_pct_min", "budget") if c in raw]
+    figures = [c for c in ("ytd", "yoy_pct", "yoy_change", "completion_pct", "yoy_pct_min", "budget",
+                                "target_growth_pct") if c in raw]
     for number, row in raw.iterrows():
         quote = _squeeze(row["source"])
         for column in figures:
@@ -109,3 +110,23 @@ def test_annual_seed_amounts():
     assert changji["new_general_debt_limit"] + changji["new_special_debt_limit"] == pytest.approx(changji["new_debt_limit"])
     xinjiang = fiscalmon.datasets.xinjiang_annual().set_index("item")["budget"]
     assert xinjiang["sanbao_expenditure"] == 2546.8
+
+
+def test_the_vat_rebound_adds_the_148_points_the_report_names():
+    """国内增值税 274亿元, +97%: 274 − 274 ÷ 1.97 = 134.91亿元 more than 2022 H1, over 2022 H1's
+    一般公共预算收入 1112.5 ÷ 1.221 = 911.14亿元: 14.8 points of the 22.1% (拉动…增长 14.8 个百分点)."""
+    table = fiscalmon.datasets.xinjiang_monthly().query("region_code == '650000'").set_index("item")
+    vat, total = table.loc["vat_revenue"], table.loc["gpb_revenue"]
+    added = vat["ytd"] - vat["ytd"] / (1 + vat["yoy_pct"] / 100)
+    assert added / (total["ytd"] / (1 + total["yoy_pct"] / 100)) * 100 == pytest.approx(14.8, abs=0.05)
+
+
+def test_the_seed_targets_and_transfers_are_shipped_with_their_quotes():
+    annual = fiscalmon.datasets.xinjiang_annual()
+    target = annual[(annual["item"] == "gpb_revenue") & (annual["year"] == 2023)]
+    assert target["target_growth_pct"].tolist() == [10.0]
+    changji = fiscalmon.datasets.changji_annual()
+    assert changji.loc[changji["item"] == "transfer_to_lower", "budget"].tolist() == [108.88]
+    special = fiscalmon.datasets.changji_special()
+    assert special["region_code"].unique().tolist() == ["652300-bj"]
+    assert special["ytd_effect"].tolist() == [pytest.approx(14.2 * 0.20)] * 2

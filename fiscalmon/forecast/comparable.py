@@ -27,9 +27,16 @@ def restated(panel: Panel) -> Panel:
         return panel
     ytd = panel.ytd - panel.special
     outturn = panel.outturn - panel.special[:, :, 11]
-    before = np.concatenate([np.full(ytd[:, :1].shape, np.nan), ytd[:, :-1]], axis=1)
+    # Last year's YTD, restated: its own row where the panel has one, else implied by this year's
+    # reported growth (a table of one year, a 上年同期 the bureau prints only as a growth rate).
+    def last_year(values, fill):
+        return np.concatenate([np.full(values[:, :1].shape, fill), values[:, :-1]], axis=1)
+
     with np.errstate(invalid="ignore", divide="ignore"):
-        computed = np.where(before > 0, (ytd / before - 1) * 100, np.nan)
+        implied = panel.ytd / (1 + panel.yoy / 100)
+    natural_before = last_year(panel.ytd, np.nan)
+    before = np.where(np.isfinite(natural_before), natural_before, implied) - last_year(panel.special, 0.0)
+    computed = growth_pct(ytd, before)
     touched = (panel.special != 0) | np.concatenate([np.zeros_like(panel.special[:, :1], dtype=bool),
                                                       panel.special[:, :-1] != 0], axis=1)
     yoy = np.where(np.isfinite(panel.comparable), panel.comparable,

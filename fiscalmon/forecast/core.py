@@ -353,7 +353,8 @@ def _common_columns(view: Panel, comparable: Panel, t: int, m: int) -> dict[str,
             "time_progress_pct": np.full(view.n, time_progress_pct(pd.Period(year=int(view.years[t]), month=m, freq="M"))),
             "hist_progress_pct": hist, "yoy_pct": natural_growth, "yoy_comparable_pct": comparable_growth,
             "special_ytd": np.nan_to_num(special), "special_full_year": added_back(comparable, t, m, declared=True),
-            "special_source": comparable.special_source[:, t]}
+            "special_source": comparable.special_source[:, t],
+            "special_last_year": comparable.special[:, t - 1, 11] if t > 0 else np.zeros(view.n)}
 
 
 def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.DataFrame, m: int) -> pd.DataFrame:
@@ -411,10 +412,13 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
     required[reached] = np.nan  # nothing more is needed: say so instead of a growth below −100%
     assumptions = run.assumptions if run.assumptions is not None else np.full(n, "", dtype=object)
     assumptions = assumptions.copy()
-    special = common["special_source"] != ""
+    special_source = np.where((common["special_source"] == "") & (np.nan_to_num(common["special_last_year"]) != 0),
+                              "last_year", common["special_source"])
+    special = special_source != ""
     if special.any():
-        assumptions[special] = [_comparable_assumption(a, s, common["special_full_year"][i], common["special_ytd"][i])
-                                for i, (a, s) in enumerate(zip(assumptions, common["special_source"])) if special[i]]
+        assumptions[special] = [_comparable_assumption(a, s, common["special_full_year"][i], common["special_ytd"][i],
+                                                       common["special_last_year"][i])
+                                for i, (a, s) in enumerate(zip(assumptions, special_source)) if special[i]]
     estimated = ~np.isfinite(common["last_year_outturn"]) & np.isfinite(required)
     assumptions[estimated] = [a if "estimated" in a else "; ".join(filter(None, [a, "required growth: last year's "
                               "remaining months estimated as equal months"])) for a in assumptions[estimated]]
@@ -438,10 +442,12 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
     return frame[OUTPUT_COLUMNS + EXTRA_COLUMNS]
 
 
-def _comparable_assumption(assumed: str, source: str, full_year: float, to_date: float) -> str:
+def _comparable_assumption(assumed: str, source: str, full_year: float, to_date: float, last_year: float) -> str:
     """What the comparable basis assumed, for the assumptions column."""
     said = {"table": f"projected on the comparable basis (可比口径): special factors taken out of every year, "
                      f"this year's added back ({full_year:.6g}亿元 in the full year, {to_date:.6g}亿元 to date)",
+            "last_year": f"projected on the comparable basis (可比口径): last year's special factors "
+                         f"({last_year:.6g}亿元 in its full year) taken out of its figures; none this year",
             "implied": f"projected on the comparable basis (可比口径): the effect implied by the reported comparable "
                        f"growth ({to_date:.6g}亿元 to date) booked to this year and assumed to stay at that amount "
                        "for the rest of the year"}[source]

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import args as check
 from ..forecast import METHODS, forecast_full_year
 from ..forecast.core import checked_tables
-from ..regions import parent_from_code
+from ..regions import OWN_LEVEL_SUFFIX, parent_from_code
 from ..calendar import time_progress_pct
 from ..schema import LEVEL_RANK, item_zh
 from ..io import region_directory
@@ -69,7 +69,8 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     if prefecture is None:
         prefecture = _area_of(monthly, directory)
     counties, total_code, basis = _scope(monthly, risk, prefecture)
-    own_code = f"{prefecture}-bj" if prefecture and f"{prefecture}-bj" in set(monthly["region_code"]) else None
+    own_code = f"{prefecture}{OWN_LEVEL_SUFFIX}" if prefecture else None
+    own_code = own_code if own_code in set(monthly["region_code"]) else None
     scope = _scope_name(prefecture, monthly, directory)
 
     step("projecting the full year")

@@ -150,7 +150,7 @@ def render_document(report: MonthlyReport) -> Document:
     for label, names in sections.name_lists(report):
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}：").bold = True
-        paragraph.add_run(xml_safe_text("、".join(names)))
+        paragraph.add_run(xml_safe_text(names))
 
     document.add_heading(h["projection"], level=1)
     _charts(document, charts["projection"])

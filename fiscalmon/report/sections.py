@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..forecast import METHOD_ZH
+from ..regions import OWN_LEVEL_SUFFIX
+from ..risk.indicators import CASH_BASIS_ZH
 from ..schema import odds_text
 
 if TYPE_CHECKING:  # (the report's classes; no import at run time, so imports run one way)
@@ -18,6 +20,11 @@ LEVEL_COLUMNS = ("指标测算最高预警等级", "财政运行等级（认定�
 _CHANGE_SHOWN = ("new", "worsened", "improved", "cleared")
 
 
+def shown_code(code: str) -> str:
+    """A region code as a reader sees it: the area's own level (``652300-bj``) as 652300（本级）."""
+    return f"{code.removesuffix(OWN_LEVEL_SUFFIX)}（本级）" if code.endswith(OWN_LEVEL_SUFFIX) else code
+
+
 def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, pd.DataFrame]:
     """County summary, red-level watch list, flag details and changes, red-level counties first.
 
@@ -26,7 +33,7 @@ def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, p
     """
     a = report.assessment
     counties = pd.DataFrame({
-        "地区编码": a.counties["region_code"], "地区": a.counties["region"],
+        "地区编码": a.counties["region_code"].map(shown_code), "地区": a.counties["region"],
         "财政运行等级（认定）": a.counties["grade"], "指标测算最高预警等级": a.counties["computed_grade"],
         "债务风险等级（测算）": a.counties["debt_risk_grade"],
         "红色": a.counties["n_red"], "橙色": a.counties["n_orange"], "黄色": a.counties["n_yellow"],
@@ -37,7 +44,7 @@ def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, p
     watch = pd.DataFrame({
         "地区": w["region"], "财政运行等级（认定）": w["grade"], "指标测算最高预警等级": w["computed_grade"],
         "列入原因": w["watch_reason"],
-        "库款口径": w["cash_basis"].map({"usable": "可用库款", "balance": "月末库款余额"}),
+        "库款口径": w["cash_basis"].map(CASH_BASIS_ZH).fillna(w["cash_basis"]),
         "库款(亿元)": w["treasury_cash"], "库款保障水平": w["treasury_coverage"],
         "欠发工资(亿元)": w["wage_arrears"], "欠缴社会保险费(亿元)": w["social_insurance_arrears"],
         "未来三个月到期还本付息(亿元)": w["debt_service_next3m"],
@@ -137,7 +144,7 @@ def projection_table(report: MonthlyReport) -> pd.DataFrame:
     """The projections section as shown (Chinese headers with units): 全州 and 州本级, then the counties."""
     p = _shown_rows(report)
     table = pd.DataFrame({
-        "地区编码": p["region_code"], "地区": p["region"],
+        "地区编码": p["region_code"].map(shown_code), "地区": p["region"],
         "累计完成(亿元)": p["ytd"], "同比增长(%)": p["yoy_pct"],
     })
     if (p["special_full_year"].abs() > 0).any():
@@ -259,12 +266,24 @@ def cards(report: MonthlyReport) -> list[tuple[int, str, bool]]:
     return shown
 
 
-def name_lists(report: MonthlyReport) -> list[tuple[str, list[str]]]:
-    """The counties a leader asks about by name: (label, names), only the lists that are not empty."""
+def name_lists(report: MonthlyReport) -> list[tuple[str, str]]:
+    """The counties a leader asks about by name: (label, the names joined), only lists that are not empty."""
     s = report.summary
     lists = [("认定红色等级或指标测算最高预警等级为红色的县市区", s.red_names),
              ("完成预算可能性低", s.unlikely_names), ("进度双落后", s.behind_names)]
-    return [(label, names) for label, names in lists if names]
+    return [(label, named(names)) for label, names in lists if names]
+
+
+#: How many names a list in the opening section shows; the tables below list every county.
+NAMES_SHOWN = 30
+
+
+def named(names: list[str], shown: int = NAMES_SHOWN) -> str:
+    """Names joined with 、, at most ``shown`` of them and how many in all, so a province's list stays
+    a paragraph: 甲县、乙县等33个（其余31个见下表）."""
+    if len(names) <= shown:
+        return "、".join(names)
+    return "、".join(names[:shown]) + f"等{len(names)}个（其余{len(names) - shown}个见下表）"
 
 
 def projection_note(report: MonthlyReport) -> str:
