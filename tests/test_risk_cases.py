@@ -200,23 +200,34 @@ def test_without_usable_cash_the_balance_is_the_start_and_said_so():
     assert "起点月末库款余额（未报可用库款）1.60亿元" in row["message"]
 
 
-def test_a_missing_inflow_before_the_shortfall_leaves_it_undetermined():
-    """August's transfers not given: the −0.1 could be covered by them; nothing is taken as zero."""
-    row = flag(assess(risk_table(START), JUNE, cash_plan=cash_plan(drop={("2023-08", "transfers")})), "cash_outlook")
+def test_a_month_without_a_plan_before_the_shortfall_leaves_it_undetermined():
+    """No row at all for August: whether July's 1.1 lasts is unknown; nothing is taken as zero."""
+    drop = {("2023-08", flow) for flow in CASH_FLOWS}
+    row = flag(assess(risk_table(START), JUNE, cash_plan=cash_plan(drop=drop)), "cash_outlook")
     assert row["level"] == "not_assessed" and np.isnan(row["value"])
-    assert "2023年8月未列转移支付" in row["message"] and "不按0计" in row["message"]
+    assert "2023年8月无现金流计划" in row["message"] and "不按0计" in row["message"]
 
 
-def test_a_missing_flow_after_a_certain_shortfall_does_not_hide_it():
-    """September's transfers and other outflows missing: August is already short with every inflow to then given."""
-    plan = cash_plan(drop={("2023-09", "transfers"), ("2023-09", "other_out")})
-    row = flag(assess(risk_table(START), JUNE, cash_plan=plan), "cash_outlook")
+def test_a_month_without_a_plan_after_a_certain_shortfall_does_not_hide_it():
+    """No row for September: August is already short with every inflow to then given."""
+    drop = {("2023-09", flow) for flow in CASH_FLOWS}
+    row = flag(assess(risk_table(START), JUNE, cash_plan=cash_plan(drop=drop)), "cash_outlook")
     assert row["level"] == "red" and row["value"] == pytest.approx(-0.1)
-    assert "未列转移支付、其他流出" in row["message"]
+    assert "2023年9月无现金流计划" in row["message"]
 
 
-def test_a_missing_outflow_makes_a_comfortable_outlook_undetermined():
-    """Big transfers, no shortfall with the flows given, but September's wages are not given."""
+def test_a_flow_left_out_of_a_planned_month_is_nothing_planned_and_listed():
+    """August's transfers (0.2) left out of a month the plan covers: read as none planned, so August ends at
+    −0.1 − 0.2 = −0.3; the outlook table lists the flow."""
+    result = assess(risk_table(START), JUNE, cash_plan=cash_plan(drop={("2023-08", "transfers")}))
+    row = flag(result, "cash_outlook")
+    assert row["level"] == "red" and row["value"] == pytest.approx(-0.3)
+    assert result.outlook.loc[1, "unplanned_flows"] == "转移支付"
+
+
+def test_missing_wages_make_a_comfortable_outlook_undetermined():
+    """Big transfers, no shortfall with the flows given, but September's wages are not given: wages are paid
+    every month, so a month without them is a gap, not a month without wages."""
     rich = ({**JULY, "transfers": 3.0}, AUGUST, SEPTEMBER)
     assert flag(assess(risk_table(START), JUNE, cash_plan=cash_plan(rich)), "cash_outlook")["level"] == "green"
     row = flag(assess(risk_table(START), JUNE, cash_plan=cash_plan(rich, drop={("2023-09", "wages")})), "cash_outlook")
@@ -271,3 +282,30 @@ def test_worked_examples_in_the_new_modules_run():
     for module in (outlook, assess_module, bands):
         failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
         assert tried and failures == 0, module.__name__
+
+
+def test_a_plan_that_lists_only_some_flows_is_projected_on_them_and_says_so():
+    """A sparse plan, as bureaus write them (a flow where something is planned):
+    July:   1.0 + 0.5 transfers + 0.3 own revenue − 0.6 wages = 1.2
+    August: 1.2 + 0.2 + 0.2 + 0.3 refinancing − 0.6 − 1.5 principal = −0.2: short by 0.20
+    September: −0.2 + 0.9 − 0.6 = 0.1. Red, lowest −0.2 in August; 三保 (other than wages), interest and the
+    other flows appear in no month, and the message says so."""
+    rows = [("2023-07", "wages", 0.6), ("2023-07", "transfers", 0.5), ("2023-07", "own_revenue", 0.3),
+            ("2023-08", "wages", 0.6), ("2023-08", "debt_principal", 1.5), ("2023-08", "refinancing", 0.3),
+            ("2023-08", "transfers", 0.2), ("2023-08", "own_revenue", 0.2),
+            ("2023-09", "wages", 0.6), ("2023-09", "transfers", 0.9)]
+    plan = pd.DataFrame([dict(region_code="653100", period=p, flow=f, amount=a) for p, f, a in rows])
+    plan["period"] = pd.PeriodIndex(plan["period"], freq="M")
+    result = assess(risk_table(START), JUNE, cash_plan=plan)
+    row = flag(result, "cash_outlook")
+    assert row["level"] == "red" and row["value"] == pytest.approx(-0.2)
+    assert "预计2023年8月末库款缺口0.20亿元" in row["message"]
+    assert "计划未列三保支出、到期利息、其他流出、其他流入（各月均未列，未计入）" in row["message"]
+    assert result.outlook["end_cash"].round(9).tolist() == [1.2, -0.2, 0.1]
+
+
+def test_a_plan_without_wages_is_never_read_as_no_wages():
+    plan = cash_plan(drop={(p, "wages") for p in ("2023-07", "2023-08", "2023-09")})
+    row = flag(assess(risk_table(START), JUNE, cash_plan=plan), "cash_outlook")
+    # without wages the given flows leave every month-end positive, but the wages are missing
+    assert row["level"] == "not_assessed" and "未列工资" in row["message"]

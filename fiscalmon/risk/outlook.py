@@ -8,11 +8,14 @@ positive, in 亿元), :func:`project_cash` adds each month's planned inflows and
 
 The flows are those of :data:`fiscalmon.schema.CASH_FLOWS` and must not overlap: ``sanbao`` is 三保
 spending *other than* wages (``wages``), ``debt_principal`` and ``debt_interest`` the debt service due and
-``refinancing`` the 再融资债券 expected. A flow the plan does not give for a month is **not** taken as zero:
-it is listed, and the result is graded only where it holds whatever the missing flows are (a shortfall
+``refinancing`` the 再融资债券 expected. A month the plan has no row for, and wages in any month, are **not**
+taken as zero: it is listed, and the result is graded only where it
+holds whatever the missing flows are (a shortfall
 that shows with inflows all given is certain however large the missing outflows; no shortfall with every
 outflow given is certain however small the missing inflows). Otherwise the county is not assessed, and
-the message names what is missing.
+the message names what is missing. Within a month the plan covers, a flow it leaves out is read as
+nothing planned (a plan lists what is planned); ``outlook.unplanned_flows`` lists them and the message names
+those left out of every month: 计划未列其他流入（各月均未列，未计入）.
 
 Pure functions over pandas; the reader does the I/O.
 """
@@ -34,7 +37,8 @@ CASH_INFLOWS = tuple(flow for flow in CASH_FLOWS if flow not in CASH_OUTFLOWS)
 
 #: One row per region × projected month.
 OUTLOOK_COLUMNS = ["region_code", "step", "period", "start_cash", "inflow", "outflow", "net", "end_cash",
-                   "coverage", "coverage_basis", "missing_inflows", "missing_outflows", "cash_basis"]
+                   "coverage", "coverage_basis", "missing_inflows", "missing_outflows", "cash_basis", "unplanned_flows",
+                   "never_planned", "month_planned"]
 
 
 def month_zh(period) -> str:
@@ -68,9 +72,12 @@ def project_cash(start: pd.DataFrame, plan: pd.DataFrame, month, months: int = H
         :data:`OUTLOOK_COLUMNS`, one row per region with a start cash and a plan × projected month.
         ``coverage`` is end cash ÷ average monthly outflow (``coverage_basis`` says which: the risk
         table's trailing average, else the plan's own outflows over the months projected);
-        ``missing_inflows``/``missing_outflows`` name the flows the plan does not give for that month
-        (those are left out of ``inflow``/``outflow``, never taken as zero, and make the row's end cash a
-        bound only: see :func:`summarise_outlook`).
+        ``missing_inflows``/``missing_outflows`` name the flows missing from that month: all of them when
+        the plan has no row for the county in that month (``month_planned`` False), and wages whenever
+        they are not given (they are paid every month). They are left out of ``inflow``/``outflow``,
+        never taken as zero, and make the row's end cash a bound only (see :func:`summarise_outlook`).
+        ``unplanned_flows`` names the flows left out of a month the plan does cover (nothing planned for
+        them that month); ``never_planned`` those left out of every month, which the message names.
 
     Examples
     --------
@@ -116,8 +123,16 @@ def project_cash(start: pd.DataFrame, plan: pd.DataFrame, month, months: int = H
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(divisor[:, None] > 0, end / divisor[:, None], np.nan)
     names = np.array(list(CASH_FLOWS.values()), dtype=object)
-    missing_in = [["、".join(names[~given[r, k] & ~is_out]) for k in range(months)] for r in range(len(regions))]
-    missing_out = [["、".join(names[~given[r, k] & is_out]) for k in range(months)] for r in range(len(regions))]
+    # A gap: every flow of a month the plan has no row for, and wages in any month (paid every month).
+    # A flow left out of a month the plan does cover is not planned in that month: listed, not a gap.
+    covered = given.any(axis=2, keepdims=True)
+    wages = np.array([flow == "wages" for flow in CASH_FLOWS])
+    gap = ~given & (~covered | wages)
+    unplanned_at = ~given & ~gap
+    missing_in = [["、".join(names[gap[r, k] & ~is_out]) for k in range(months)] for r in range(len(regions))]
+    missing_out = [["、".join(names[gap[r, k] & is_out]) for k in range(months)] for r in range(len(regions))]
+    unplanned = [["、".join(names[unplanned_at[r, k]]) for k in range(months)] for r in range(len(regions))]
+    never = ["、".join(names[unplanned_at[r].all(axis=0)]) for r in range(len(regions))]
     basis = np.where(use_trailing, "近期月均库款流出", "计划月均流出")
     return pd.DataFrame({
         "region_code": np.repeat(regions, months), "step": np.tile(np.arange(1, months + 1), len(regions)),
@@ -128,6 +143,9 @@ def project_cash(start: pd.DataFrame, plan: pd.DataFrame, month, months: int = H
         "missing_inflows": [m for row in missing_in for m in row],
         "missing_outflows": [m for row in missing_out for m in row],
         "cash_basis": np.repeat(info["cash_basis"].to_numpy(dtype=object), months),
+        "unplanned_flows": [m for row in unplanned for m in row],
+        "never_planned": np.repeat(np.array(never, dtype=object), months),
+        "month_planned": covered[:, :, 0].ravel(),
     }, columns=OUTLOOK_COLUMNS)
 
 
@@ -182,11 +200,19 @@ def summarise_outlook(outlook: pd.DataFrame) -> pd.DataFrame:
             value, lowest_period = end[j], periods[j]
             reason = ""
         else:
-            gaps = [f"{month_zh(p)}{'未列' + mi if mi else ''}{'、' if mi and mo else ''}{'未列' + mo if mo else ''}"
-                    for p, mi, mo in zip(periods, group["missing_inflows"], group["missing_outflows"]) if mi or mo]
+            planned = group["month_planned"] if "month_planned" in group else pd.Series(True, index=group.index)
+            gaps = [f"{month_zh(p)}无现金流计划" if not has else
+                    f"{month_zh(p)}{'未列' + mi if mi else ''}{'、' if mi and mo else ''}{'未列' + mo if mo else ''}"
+                    for p, mi, mo, has in zip(periods, group["missing_inflows"], group["missing_outflows"], planned)
+                    if mi or mo]
             reason = "现金流计划不完整（" + "；".join(gaps) + "），结果取决于未列项目，不按0计"
         lines = []
-        for p, e, c, mi, mo in zip(periods, end, group["coverage"], group["missing_inflows"], group["missing_outflows"]):
+        planned = group["month_planned"] if "month_planned" in group else pd.Series(True, index=group.index)
+        for p, e, c, mi, mo, has in zip(periods, end, group["coverage"], group["missing_inflows"],
+                                        group["missing_outflows"], planned):
+            if not has:
+                lines.append(f"{month_zh(p)}无现金流计划")
+                continue
             text = f"{month_zh(p)}末{e:.2f}亿元"
             if np.isfinite(c):
                 text += f"（库款保障水平{c:.2f}）"
@@ -196,6 +222,9 @@ def summarise_outlook(outlook: pd.DataFrame) -> pd.DataFrame:
         basis = "可用库款" if group["cash_basis"].iloc[0] == "usable" else "月末库款余额（未报可用库款）"
         detail = (f"起点{basis}{group['start_cash'].iloc[0]:.2f}亿元；按现金流计划预计" + "，".join(lines)
                   + f"；保障水平按{group['coverage_basis'].iloc[0]}计算")
+        never = group["never_planned"].iloc[0] if "never_planned" in group else ""
+        if never:
+            detail += f"；计划未列{never}（各月均未列，未计入）"
         if isinstance(short_period, pd.Period):
             detail = f"预计{month_zh(short_period)}末库款缺口{short:.2f}亿元；" + detail
         rows[code] = {"value": value, "lowest_period": lowest_period, "short_period": short_period, "gap": short,
