@@ -25,7 +25,7 @@ from .models import fit_and_simulate, single_months
 from .comparable import added_back, growth_pct, restated
 from .components import component_points
 from .panel import Panel, build_panel
-from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, FALLBACK_ORDER, METHODS, MODEL_METHODS
+from .registry import PANEL_METHODS, COMBINATION_MEMBERS, FALLBACK_ORDER, METHODS, MODEL_METHODS
 from .result import CombinationWeights, Projection
 
 #: Exactly the columns of the projection table (``--format csv`` writes these).
@@ -99,7 +99,8 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         (``yoy_comparable_pct``) implies the factor where the table gives none. See
         :mod:`fiscalmon.forecast.comparable`.
     members : tuple of method names
-        What the combination combines (default: the four bureau methods).
+        What the combination combines (default :data:`~fiscalmon.forecast.COMBINATION_MEMBERS`: the
+        historical progress ratio and the Theta and SES path models); any bureau rule or path model.
     n_paths : int
         Simulated paths per series for the fitted models.
     random_state : int
@@ -133,7 +134,7 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     special = check.table_like(special, "special", "special", ("region_code", "period", "item", "ytd_effect"),
                                optional=True)
     names = method_names(methods)
-    members = check.names_like(members, "members", BUREAU_METHODS)
+    members = check.names_like(members, "members", PANEL_METHODS)
     period = monthly["period"].max() if month is None else check.month_like(month)
     regions = check.codes_like(regions, "regions", monthly["region_code"].unique())
     table = monthly if regions is None else monthly[monthly["region_code"].isin(regions)]
@@ -225,7 +226,7 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
 
     def bureau(name: str) -> _Run:
         if name not in runs:
-            projection = BUREAU_METHODS[name](view, t, m)
+            projection = PANEL_METHODS[name](view, t, m)
             past = past_projections(panel, m, [name], t)
             runs[name] = _Run(projection.point, past.errors(name), assumptions=projection.assumptions)
         return runs[name]
@@ -233,7 +234,7 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
     summed = _components_run(panel, parts, t) if parts is not None else None
     results = {}
     for name in names:
-        if name in BUREAU_METHODS:
+        if name in PANEL_METHODS:
             results[name] = bureau(name)
         elif name == "components":
             results[name] = summed if summed is not None else _Run(np.full(panel.n, np.nan))
@@ -270,10 +271,16 @@ def _combination(panel, view, t, m, members, bureau, parts=None) -> _Run:
     note = (f"weights from {cases} errors in {years} past year(s) at month {m}" if weighted else
             f"plain average: only {years} past year(s) ({cases} errors) with every member's error at month {m}")
     notes = np.full(panel.n, note, dtype=object)
-    assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members if name in BUREAU_METHODS}
+    assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members if name in PANEL_METHODS}
                                              - {""})) for i in range(panel.n)], dtype=object)
-    return _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
-                weights=CombinationWeights(weights if weighted else {}, years, cases))
+    run = _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
+               used=np.full(panel.n, "combination", dtype=object),
+               weights=CombinationWeights(weights if weighted else {}, years, cases))
+    failed = ~np.isfinite(point)
+    if failed.any():  # e.g. a report's growth path alone: no member applies, a sparse-input rule does
+        run.notes[failed] = "no member could project this series; fell back"
+        _fall_back(run, failed, bureau, "combination", None)
+    return run
 
 
 def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:
@@ -310,26 +317,31 @@ def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:
                assumptions=np.full(n, "", dtype=object))
     failed = ~np.isfinite(point)
     if failed.any():
-        _fall_back(run, failed, bureau, name)
+        _fall_back(run, failed, bureau, name, "could not be modelled")
     return run
 
 
-def _fall_back(run: _Run, failed: np.ndarray, bureau, name: str) -> None:
-    """Fill series a model could not handle from the first bureau method that can, and say so."""
+def _fall_back(run: _Run, failed: np.ndarray, bureau, name: str, why: str | None) -> None:
+    """Fill series a model (or the combination) could not handle from the first bureau method that can,
+    and say so in the notes, and in a warning ``why`` they failed (none for the combination: sparse
+    inputs, where only the growth-path rule applies, are an expected case)."""
     remaining = failed.copy()
     for fallback in FALLBACK_ORDER:
         other = bureau(fallback)
         take = remaining & np.isfinite(other.point)
         run.point[take] = other.point[take]
         run.past_errors[take] = other.past_errors[take]
-        run.samples[take] = np.nan
+        if run.samples is not None:
+            run.samples[take] = np.nan
         run.assumptions[take] = other.assumptions[take]
         run.used[take] = fallback
         run.notes[take] = run.notes[take] + f" to {fallback}"
         remaining &= ~take
+    if why is None:
+        return
     stranded = f", {int(remaining.sum())} of them with no projection at all" if remaining.any() else ""
     warnings.warn(ForecastWarning(
-        f"{name}: {int(failed.sum())} series could not be modelled and fell back to a bureau method{stranded} "
+        f"{name}: {int(failed.sum())} series {why} and fell back to a bureau method{stranded} "
         "(see the 'note' column)"), stacklevel=4)
 
 

@@ -106,3 +106,15 @@ def sample_intervals(point_samples: np.ndarray, budget: np.ndarray, levels=LEVEL
         above = (point_samples >= budget[:, None]).mean(axis=1)
     result["p_attain"] = np.where(np.isfinite(budget), above, np.nan)
     return result
+
+
+def spread_intervals(point: np.ndarray, spread: np.ndarray, budget: np.ndarray, levels=LEVELS) -> dict[str, np.ndarray]:
+    """Intervals and P(≥ budget) of ``point`` with a simulated log spread around it, shape (n, paths):
+    the full years ``point × exp(spread)`` (NaN rows stay NaN)."""
+    rows = np.isfinite(point) & np.isfinite(spread).all(axis=1)
+    result = {key: np.full(len(point), np.nan) for key in [f"{s}{v}" for v in levels for s in ("lo", "hi")] + ["p_attain"]}
+    if rows.any():
+        drawn = sample_intervals(point[rows, None] * np.exp(spread[rows]), budget[rows], levels)
+        for key, values in drawn.items():
+            result[key][rows] = values
+    return result
