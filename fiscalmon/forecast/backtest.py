@@ -117,7 +117,13 @@ def _one_month(natural: Panel, m: int, names, members, min_train_years, parts=No
         if name in names:
             past.points[name] = _refit_model(panel, name, m)
     frames = []
-    spreads = {}  # year position → the Theta model's simulated spread then (years with few past errors)
+    spreads = {}  # year position → the Theta model's simulated spread at month m then
+
+    def spread(t: int) -> np.ndarray:
+        if t not in spreads:
+            spreads[t] = simulated_log_spread(panel.as_of(int(panel.years[t]), m), t, m, seed=t)
+        return spreads[t]
+
     for name in names:
         errors = past.errors(name)
         lo, hi = {}, {}
@@ -129,16 +135,14 @@ def _one_month(natural: Panel, m: int, names, members, min_train_years, parts=No
             if np.isfinite(earlier).sum() < iv.MIN_ERRORS:
                 # as a live projection would: the model's simulated spread around this method's point
                 if t > 0 and np.isfinite(past.points[name][:, t]).any():
-                    if t not in spreads:
-                        spreads[t] = simulated_log_spread(panel.as_of(int(panel.years[t]), m), t, m, seed=t)
-                    drawn = iv.spread_intervals(past.points[name][:, t], spreads[t], budgets[:, t] - added[:, t])
+                    drawn = iv.spread_intervals(past.points[name][:, t], spread(t), budgets[:, t] - added[:, t])
                     for level in iv.LEVELS:
                         lo[level][:, t], hi[level][:, t] = drawn[f"lo{level}"] + added[:, t], drawn[f"hi{level}"] + added[:, t]
                     p_attain[:, t] = drawn["p_attain"]
                 continue
             scales, _ = iv.series_scales(earlier)
             z = iv.standardised(earlier, scales)
-            bounds = iv.intervals(past.points[name][:, t], scales, z)
+            bounds = iv.intervals(past.points[name][:, t], scales, z, spread=spread(t))
             for level in iv.LEVELS:
                 lo[level][:, t], hi[level][:, t] = bounds[f"lo{level}"] + added[:, t], bounds[f"hi{level}"] + added[:, t]
             p_attain[:, t] = iv.attain_probability(past.points[name][:, t], budgets[:, t] - added[:, t], scales, z)

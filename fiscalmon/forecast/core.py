@@ -22,6 +22,7 @@ from .history import combination_weights, combine, enough_for_weights, past_comb
 from .history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
 from .methods import last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
 from .models import fit_and_simulate, single_months
+from .paths import simulated_log_spread
 from .comparable import added_back, growth_pct, restated
 from .components import component_points
 from .panel import Panel, build_panel
@@ -48,6 +49,7 @@ class _Run:
 
     point: np.ndarray
     past_errors: np.ndarray | None = None          # (n, years): log(outturn ÷ projection)
+    past_points: np.ndarray | None = None          # (n, years): the projections made in past years
     samples: np.ndarray | None = None              # (n, paths): simulated full years
     assumptions: np.ndarray | None = None
     notes: np.ndarray | None = None
@@ -116,8 +118,10 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     Projection
         ``.table``: one row per region × item × method with :data:`OUTPUT_COLUMNS` (amounts in 亿元,
         rates in percent, ``p_attain`` a probability) and :data:`EXTRA_COLUMNS` (``interval_source``:
-        ``backtest`` from this series' and the panel's errors at this month in past years,
-        ``simulation`` from model paths, ``reference`` from the shipped Texas errors, ``none``;
+        ``backtest`` from this series' errors at this month in past years (``backtest-panel`` when
+        mostly the panel's), ``simulation`` from model paths (a statsmodels model's own, else the Theta
+        path model's simulated spread around the point, until there are 8 past errors), ``reference``
+        from the shipped Texas errors (a series without monthly history), ``none``;
         ``budget_source``; ``no_projection``, the reason where there is none); ``.weights`` the
         combination's weights per item; ``.notes``.
 
@@ -228,7 +232,8 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
         if name not in runs:
             projection = PANEL_METHODS[name](view, t, m)
             past = past_projections(panel, m, [name], t)
-            runs[name] = _Run(projection.point, past.errors(name), assumptions=projection.assumptions)
+            runs[name] = _Run(projection.point, past.errors(name), past_points=past.points[name],
+                              assumptions=projection.assumptions)
         return runs[name]
 
     summed = _components_run(panel, parts, t) if parts is not None else None
@@ -243,7 +248,8 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
         else:
             results[name] = _model(name, panel, view, t, m, n_paths, seed, bureau, progress)
     common = _common_columns(natural.as_of(period.year, m), view, t, m)
-    frames = [_rows(panel, period, name, run, common, reference, m) for name, run in results.items()]
+    spread = _lazy(lambda: simulated_log_spread(view, t, m, seed=seed))
+    frames = [_rows(panel, period, name, run, common, reference, m, spread) for name, run in results.items()]
     return pd.concat(frames, ignore_index=True), results["combination"].weights if "combination" in results else None
 
 
@@ -258,7 +264,7 @@ def _components_run(panel: Panel, parts: np.ndarray, t: int) -> _Run:
 
 
 def _combination(panel, view, t, m, members, bureau, parts=None) -> _Run:
-    past = past_projections(panel, m, members, t)
+    past = past_projections(panel, m, [], t, {name: bureau(name).past_points.copy() for name in members})
     points = {name: bureau(name).point for name in members}
     if parts is not None:  # the components' sum joins as one more member: its past errors weight it
         members = [*members, "components"]
@@ -368,7 +374,14 @@ def _common_columns(view: Panel, comparable: Panel, t: int, m: int) -> dict[str,
             "special_source": comparable.special_source[:, t]}
 
 
-def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.DataFrame, m: int) -> pd.DataFrame:
+def _lazy(make):
+    """``make()`` computed at the first call only (the simulation is needed only without past errors)."""
+    made = []
+    return lambda: made[0] if made else made.append(make()) or made[0]
+
+
+def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.DataFrame, m: int,
+          spread) -> pd.DataFrame:
     n = panel.n
     bounds = {f"{side}{level}": np.full(n, np.nan) for level in iv.LEVELS for side in ("lo", "hi")}
     p_attain = np.full(n, np.nan)
@@ -385,7 +398,7 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
         scales, _ = iv.series_scales(errors)
         z = iv.standardised(errors, scales)
         calibrated = np.isfinite(point)
-        _fill(bounds, p_attain, calibrated, point, budget, scales, z)
+        _fill(bounds, p_attain, calibrated, point, budget, scales, z, spread())
         source[calibrated] = np.where(own[calibrated] >= 3, "backtest", "backtest-panel")
     if run.samples is not None:
         simulated = (source == "none") & np.isfinite(run.samples).all(axis=1)
@@ -395,6 +408,13 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                 bounds[key][simulated] = drawn[key]
             p_attain[simulated] = drawn["p_attain"]
             source[simulated] = "simulation"
+    if ((source == "none") & np.isfinite(point)).any():  # the Theta model's simulated spread around the point
+        drawn = iv.spread_intervals(np.where(source == "none", point, np.nan), spread(), budget)
+        simulated = np.isfinite(drawn["lo80"])
+        for key in bounds:
+            bounds[key][simulated] = drawn[key][simulated]
+        p_attain[simulated] = drawn["p_attain"][simulated]
+        source[simulated] = "simulation"
     uncovered = (source == "none") & np.isfinite(point)
     if uncovered.any():
         for method_used in np.unique(used[uncovered]):
@@ -477,8 +497,8 @@ def _why_no_projection(method: str, common, i: int, period) -> str:
     return "its inputs for this series are incomplete or not positive"
 
 
-def _fill(bounds, p_attain, rows, point, budget, scales, z) -> None:
-    drawn = iv.intervals(point[rows], scales[rows], z)
+def _fill(bounds, p_attain, rows, point, budget, scales, z, spread=None) -> None:
+    drawn = iv.intervals(point[rows], scales[rows], z, spread=None if spread is None else spread[rows])
     for key in bounds:
         bounds[key][rows] = drawn[key]
     p_attain[rows] = iv.attain_probability(point[rows], budget[rows], scales[rows], z)

@@ -38,6 +38,8 @@ POOL_YEARS = 2.0
 FIT_YEARS = 10
 #: One-step errors of the first months are not scored (the level is still settling).
 BURN_IN = 12
+#: The last one-step errors the simulation draws from (three years).
+RECENT_MONTHS = 36
 #: Adjusted months a model needs.
 MIN_MONTHS = 24
 SES_ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9])
@@ -61,17 +63,20 @@ def log_months(ytd: np.ndarray) -> np.ndarray:
 
 
 def seasonal_profiles(logs: np.ndarray, window: int) -> np.ndarray:
-    """Each year's seasonal profile (n, years, 12) from the complete years before it; NaN before two.
+    """Each year's seasonal profile (n, years, 12) from the complete years before it (each after a
+    complete year); NaN before two.
 
     A complete year's profile is its months' log deviations from the year's mean, less the growth
     within the year (the change of the mean from the year before, spread linearly); a year's own
     profile is the mean of the last ``window`` before it, shrunk towards the panel's mean.
     """
-    complete = np.isfinite(logs).all(axis=2)
-    mean = np.where(complete, np.where(complete[:, :, None], logs, 0).mean(axis=2), np.nan)
-    # growth within the year (last year's mean to this one's) would tilt the profile: take it out
-    growth = np.nan_to_num(np.diff(mean, axis=1, prepend=np.nan))
-    within = growth[:, :, None] * (np.arange(12) - 5.5) / 12
+    full = np.isfinite(logs).all(axis=2)
+    mean = np.where(full, np.where(full[:, :, None], logs, 0).mean(axis=2), np.nan)
+    # growth within the year (last year's mean to this one's) would tilt the profile: take it out, so
+    # a year counts only when the year before it is complete too
+    growth = np.diff(mean, axis=1, prepend=np.nan)
+    complete = np.isfinite(growth)
+    within = np.nan_to_num(growth)[:, :, None] * (np.arange(12) - 5.5) / 12
     deviation = np.where(complete[:, :, None], logs - mean[:, :, None] - within, 0.0)
     # cumulative sums over years, shifted by one: profile of year y uses years < y
     total = np.concatenate([np.zeros_like(deviation[:, :1]), np.cumsum(deviation, axis=1)], axis=1)
@@ -101,9 +106,9 @@ def adjusted(view: Panel, t: int, m: int) -> tuple[np.ndarray, np.ndarray]:
             np.stack(profiles, axis=1).reshape(view.n * len(SEASON_WINDOWS), 12))
 
 
-def _ses(z: np.ndarray, alphas: np.ndarray, keep_errors: bool = False):
+def _ses(z: np.ndarray, alphas: np.ndarray, keep_errors: int = 0):
     """SES over every series (rows of ``z``) and every alpha at once: final level (n, G), one-step
-    squared-error sums (n, G), and (``keep_errors``) each step's one-step error (n, months, G).
+    squared-error sums (n, G), and the one-step errors of the last ``keep_errors`` months (n, those, G).
 
     NaN months are skipped (the level is carried); the level starts at a series' first figure
     (statsmodels' ``initialization_method='known'`` with ``initial_level = z[0]``).
@@ -111,13 +116,14 @@ def _ses(z: np.ndarray, alphas: np.ndarray, keep_errors: bool = False):
     n, steps = z.shape
     level = np.full((n, len(alphas)), np.nan)
     sse = np.zeros((n, len(alphas)))
-    errors = np.full((n, steps, len(alphas)), np.nan) if keep_errors else None
+    kept = min(keep_errors, steps)
+    errors = np.full((n, kept, len(alphas)), np.nan)
     for k in range(steps):
         value = z[:, k: k + 1]
         error = value - level
         fine = np.isfinite(error)
-        if keep_errors:
-            errors[:, k] = error
+        if k >= steps - kept:
+            errors[:, k - steps + kept] = error
         if k >= BURN_IN:
             sse += np.where(fine, error * error, 0.0)
         level = np.where(fine, level + alphas * error, level)
@@ -224,7 +230,7 @@ def damped(view: Panel, t: int, m: int) -> Projection:
     return _full_year(view, t, m, path, profile[rows], z[rows], error)
 
 
-def simulated_log_spread(view: Panel, t: int, m: int, n_paths: int = 500, seed: int = 0) -> np.ndarray:
+def simulated_log_spread(view: Panel, t: int, m: int, n_paths: int = 200, seed: int = 0) -> np.ndarray:
     """Simulated full years of the Theta model as ``log(total ÷ median total)``, shape (n, n_paths).
 
     Each path draws the remaining months' one-step errors from the series' own last three years
@@ -232,10 +238,10 @@ def simulated_log_spread(view: Panel, t: int, m: int, n_paths: int = 500, seed: 
     through the SES level. NaN rows where the model does not apply.
     """
     z, profile = adjusted(view, t, m)
-    level, sse, errors = _ses(z, SES_ALPHAS, keep_errors=True)
+    level, sse, errors = _ses(z, SES_ALPHAS, keep_errors=RECENT_MONTHS)
     (rows, pick), (best,) = _best(sse, level)
     z, profile, alpha = z[rows], profile[rows], SES_ALPHAS[pick]
-    recent = errors[rows, -36:, pick]
+    recent = errors[rows, :, pick]
     usable = (np.isfinite(z).sum(axis=1) >= MIN_MONTHS) & np.isfinite(z[:, -1]) & np.isfinite(profile).all(axis=1) \
         & (np.isfinite(recent).sum(axis=1) >= 12)
     spread = np.full((view.n, n_paths), np.nan)
@@ -248,12 +254,11 @@ def simulated_log_spread(view: Panel, t: int, m: int, n_paths: int = 500, seed: 
     rng = np.random.default_rng(seed)
     picked = recent[usable]
     fine = np.isfinite(picked)
-    # draw positions among each series' finite errors
-    order = np.argsort(~fine, axis=1, kind="stable")
+    # each series' finite errors moved to the front, then positions drawn among them
+    pool = np.take_along_axis(picked, np.argsort(~fine, axis=1, kind="stable"), axis=1)
     counts = fine.sum(axis=1)
-    draws = (rng.random((usable.sum(), n_paths, steps)) * counts[:, None, None]).astype(int)
-    shocks = np.take_along_axis(picked, np.take_along_axis(order, draws.reshape(len(picked), -1), axis=1),
-                                axis=1).reshape(draws.shape)
+    draws = (rng.random((len(pool), n_paths * steps)) * counts[:, None]).astype(np.intp)
+    shocks = np.take_along_axis(pool, draws, axis=1).reshape(len(pool), n_paths, steps)
     carried = np.cumsum(shocks, axis=2) - shocks  # errors of earlier months move the level
     drift = theta_path(z[usable], alpha[usable], best[usable], _slope(z[usable]), steps)
     paths = drift[:, None, :] + alpha[usable][:, None, None] * carried + shocks
@@ -261,3 +266,4 @@ def simulated_log_spread(view: Panel, t: int, m: int, n_paths: int = 500, seed: 
     logs = np.log(totals)
     spread[usable] = logs - np.median(logs, axis=1, keepdims=True)
     return spread
+
