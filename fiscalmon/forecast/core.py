@@ -22,7 +22,7 @@ from .history import combination_weights, combine, enough_for_weights, past_comb
 from .history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
 from .methods import last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
 from .models import fit_and_simulate, single_months
-from .paths import simulated_log_spread
+from .paths import MIN_MONTHS as MIN_PATH_MONTHS, simulated_log_spread
 from .comparable import added_back, growth_pct, restated
 from .components import component_points
 from .panel import Panel, build_panel
@@ -239,7 +239,9 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
     summed = _components_run(panel, parts, t) if parts is not None else None
     results = {}
     for name in names:
-        if name in PANEL_METHODS:
+        if name in PANEL_METHODS and METHODS[name].kind == "path":
+            results[name] = _path(name, bureau)
+        elif name in PANEL_METHODS:
             results[name] = bureau(name)
         elif name == "components":
             results[name] = summed if summed is not None else _Run(np.full(panel.n, np.nan))
@@ -286,6 +288,22 @@ def _combination(panel, view, t, m, members, bureau, parts=None) -> _Run:
     if failed.any():  # e.g. a report's growth path alone: no member applies, a sparse-input rule does
         run.notes[failed] = "no member could project this series; fell back"
         _fall_back(run, failed, bureau, "combination", None)
+    return run
+
+
+def _path(name: str, bureau) -> _Run:
+    """A path model's own rows: series it cannot read (too short, a month ≤ 0 in the years it needs)
+    fall back to a bureau rule, as the statsmodels models do (its run as a member is left as it is)."""
+    own = bureau(name)
+    n = len(own.point)
+    run = _Run(own.point.copy(), own.past_errors.copy(), past_points=own.past_points,
+               assumptions=own.assumptions.copy(), notes=np.full(n, "", dtype=object),
+               used=np.full(n, name, dtype=object))
+    failed = ~np.isfinite(run.point)
+    if failed.any():
+        run.notes[failed] = (f"{name}: needs {MIN_PATH_MONTHS} positive single months after three complete years "
+                             "(two seasonal profiles); fell back")
+        _fall_back(run, failed, bureau, name, "could not be modelled")
     return run
 
 

@@ -2,7 +2,7 @@
 
 The bureau rules read year-to-date ratios; these read the single months. Each series' months are
 taken in logs and seasonally adjusted: a year's seasonal profile is the average, over the
-last few complete years before it (:data:`SEASON_WINDOWS`), of each month's log deviation from its year's mean,
+``SEASON_YEARS`` complete years before it, of each month's log deviation from its year's mean,
 shrunk towards the panel's average profile by ``POOL_YEARS`` pseudo-years (the pooled, cross-region
 part: a county with a short or noisy history borrows the shape of its neighbours; with one series
 the pull is onto itself, i.e. none). Every year is adjusted by its own profile, so nothing later
@@ -29,9 +29,8 @@ import numpy as np
 from .methods import Projection
 from .panel import Panel
 
-#: How many complete past years a year's seasonal profile averages: each series takes the window
-#: whose adjusted series its model fits best (a stable pattern wants many years, a drifting one few).
-SEASON_WINDOWS = (5,)
+#: Complete past years a year's seasonal profile averages.
+SEASON_YEARS = 5
 #: Pseudo-years of the panel's average profile each series' own profile is shrunk with.
 POOL_YEARS = 2.0
 #: Years of adjusted months the models are fitted to (bounds the cost; old years say little).
@@ -62,7 +61,7 @@ def log_months(ytd: np.ndarray) -> np.ndarray:
         return np.where(months > 0, np.log(np.where(months > 0, months, 1.0)), np.nan)
 
 
-def seasonal_profiles(logs: np.ndarray, window: int) -> np.ndarray:
+def seasonal_profiles(logs: np.ndarray, window: int = SEASON_YEARS) -> np.ndarray:
     """Each year's seasonal profile (n, years, 12) from the complete years before it (each after a
     complete year); NaN before two.
 
@@ -93,17 +92,12 @@ def seasonal_profiles(logs: np.ndarray, window: int) -> np.ndarray:
 
 
 def adjusted(view: Panel, t: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """The adjusted log months up to month ``m`` of year ``t``, one row per series and seasonal window
-    (n × windows, months: series-major), and year ``t``'s profile in each (n × windows, 12)."""
+    """The adjusted log months up to month ``m`` of year ``t`` (n, months), and year ``t``'s profile (n, 12)."""
     logs = log_months(view.ytd[:, : t + 1])
+    profiles = seasonal_profiles(logs)
     first = max(0, t + 1 - FIT_YEARS)
-    zs, profiles = [], []
-    for window in SEASON_WINDOWS:
-        profile = seasonal_profiles(logs, window)
-        zs.append((logs - profile)[:, first:].reshape(view.n, -1)[:, : (t - first) * 12 + m])
-        profiles.append(profile[:, t])
-    return (np.stack(zs, axis=1).reshape(view.n * len(SEASON_WINDOWS), -1),
-            np.stack(profiles, axis=1).reshape(view.n * len(SEASON_WINDOWS), 12))
+    z = (logs - profiles)[:, first:].reshape(view.n, -1)[:, : (t - first) * 12 + m]
+    return z, profiles[:, t]
 
 
 def _ses(z: np.ndarray, alphas: np.ndarray, keep_errors: int = 0):
@@ -132,14 +126,10 @@ def _ses(z: np.ndarray, alphas: np.ndarray, keep_errors: int = 0):
 
 
 def _best(sse: np.ndarray, *arrays) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Per series, the row (seasonal window) and grid point of least squared error, and the values of
-    ``arrays`` (rows × grid, like ``sse``) there. Returns the chosen rows and grid points, and the values."""
-    windows = len(SEASON_WINDOWS)
-    n = sse.shape[0] // windows
-    flat = np.argmin(np.where(np.isfinite(sse), sse, np.inf).reshape(n, -1), axis=1)
-    rows = np.arange(n) * windows + flat // sse.shape[1]
-    pick = flat % sse.shape[1]
-    return (rows, pick), [a[rows, pick] for a in arrays]
+    """Per series, the grid point of least squared error, and the values of ``arrays`` (series × grid) there."""
+    pick = np.argmin(np.where(np.isfinite(sse), sse, np.inf), axis=1)
+    rows = np.arange(len(pick))
+    return pick, [a[rows, pick] for a in arrays]
 
 
 def _slope(z: np.ndarray) -> np.ndarray:
@@ -207,27 +197,25 @@ def ses(view: Panel, t: int, m: int) -> Projection:
     """Simple exponential smoothing of the adjusted log months: the level carried to the year's end."""
     z, profile = adjusted(view, t, m)
     level, sse, _ = _ses(z, SES_ALPHAS)
-    (rows, _), (best, error) = _best(sse, level, sse)
-    path = np.repeat(best[:, None], 12 - m, axis=1)
-    return _full_year(view, t, m, path, profile[rows], z[rows], error)
+    _, (best, error) = _best(sse, level, sse)
+    return _full_year(view, t, m, np.repeat(best[:, None], 12 - m, axis=1), profile, z, error)
 
 
 def theta(view: Panel, t: int, m: int) -> Projection:
     """The Theta method on the adjusted log months (SES with half the linear trend as drift)."""
     z, profile = adjusted(view, t, m)
     level, sse, _ = _ses(z, SES_ALPHAS)
-    (rows, pick), (best, error) = _best(sse, level, sse)
-    path = theta_path(z[rows], SES_ALPHAS[pick], best, _slope(z[rows]), 12 - m)
-    return _full_year(view, t, m, path, profile[rows], z[rows], error)
+    pick, (best, error) = _best(sse, level, sse)
+    return _full_year(view, t, m, theta_path(z, SES_ALPHAS[pick], best, _slope(z), 12 - m), profile, z, error)
 
 
 def damped(view: Panel, t: int, m: int) -> Projection:
     """Holt's damped trend (ETS(A,Ad,N)) on the adjusted log months."""
     z, profile = adjusted(view, t, m)
     level, trend, sse = _damped(z, DAMPED_GRID)
-    (rows, pick), (best_level, best_trend, error) = _best(sse, level, trend, sse)
+    pick, (best_level, best_trend, error) = _best(sse, level, trend, sse)
     path = damped_path(best_level, best_trend, DAMPED_GRID[pick, 2], 12 - m)
-    return _full_year(view, t, m, path, profile[rows], z[rows], error)
+    return _full_year(view, t, m, path, profile, z, error)
 
 
 def simulated_log_spread(view: Panel, t: int, m: int, n_paths: int = 200, seed: int = 0) -> np.ndarray:
@@ -239,9 +227,9 @@ def simulated_log_spread(view: Panel, t: int, m: int, n_paths: int = 200, seed: 
     """
     z, profile = adjusted(view, t, m)
     level, sse, errors = _ses(z, SES_ALPHAS, keep_errors=RECENT_MONTHS)
-    (rows, pick), (best,) = _best(sse, level)
-    z, profile, alpha = z[rows], profile[rows], SES_ALPHAS[pick]
-    recent = errors[rows, :, pick]
+    pick, (best,) = _best(sse, level)
+    alpha = SES_ALPHAS[pick]
+    recent = errors[np.arange(view.n), :, pick]
     usable = (np.isfinite(z).sum(axis=1) >= MIN_MONTHS) & np.isfinite(z[:, -1]) & np.isfinite(profile).all(axis=1) \
         & (np.isfinite(recent).sum(axis=1) >= 12)
     spread = np.full((view.n, n_paths), np.nan)
