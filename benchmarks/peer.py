@@ -391,7 +391,7 @@ def main(argv=None) -> None:
     for number, (label, key) in enumerate(SERIES.items()):
         monthly, annual = fiscalmon.datasets.texas(key)
         fm, seconds = fiscalmon_detail(monthly, annual, months)
-        fm_seconds[label] = {"bureau + combination": seconds}
+        fm_seconds[label] = {"panel methods + combination": seconds}
         if own_models:
             print(f"{label}: fiscalmon's ets and sarima …", file=sys.stderr, flush=True)
             models, fm_seconds[label]["ets + sarima"] = fiscalmon_detail(monthly, annual, months, own_models)
