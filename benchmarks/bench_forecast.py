@@ -29,7 +29,7 @@ from scipy.optimize import linprog
 
 import fiscalmon
 from fiscalmon.forecast import METHODS
-from fiscalmon.forecast.history import COMBINATION_MEMBERS
+from fiscalmon.forecast import COMBINATION_MEMBERS
 
 MONTHS = (3, 6, 9)
 VERDICT_MONTHS = tuple(range(3, 10))
@@ -180,7 +180,7 @@ def speed(counties: int, loop_sample: int) -> list[str]:
     return [
         "### Speed", "",
         f"- SYNTHETIC panel: {counties:,} counties × 10.5 years of monthly YTD ({len(monthly):,} rows), as of 2023-06",
-        f"- fiscalmon.forecast_full_year (combination of 4 methods, backtest-calibrated 80/95% intervals, p_attain): "
+        f"- fiscalmon.forecast_full_year (the default combination, backtest-calibrated 80/95% intervals, p_attain): "
         f"{seconds:.2f} s = {ours:,.0f} counties/s",
         f"- plain loop of statsmodels ETSModel fits (+ forecast), timed on {loop_sample} of the same counties: "
         f"{loop_seconds:.2f} s = {theirs:,.1f} counties/s (a full loop over {counties:,} would take "

@@ -1,11 +1,11 @@
 """fiscalmon against statsforecast on the real Texas series: full-year accuracy and 80% intervals, side by side.
 
-    .venv-bench/bin/python benchmarks/peer.py           # months 3–9, writes benchmarks/PEER.md (~14 min)
+    .venv-bench/bin/python benchmarks/peer.py           # months 3–9, writes benchmarks/PEER.md (~15 min)
     .venv-bench/bin/python benchmarks/peer.py --log     # also the peer fitted in logs (rows *_log; ~28 min)
     .venv-bench/bin/python benchmarks/peer.py --fiscalmon-models   # also fiscalmon's own ets, sarima (+14 min)
     .venv-bench/bin/python benchmarks/peer.py --quick   # months 3 and 9, 500 paths: a smoke test (~3 min)
 
-(benchmarks/PEER.md holds the run with ``--log --fiscalmon-models``.)
+(benchmarks/PEER.md holds the plain run: the issue's table first, then the detail.)
 
 statsforecast is an optional extra (``pip install -e ".[bench]"``); it pins pandas < 3, so it lives in its
 own environment here (see benchmarks/PEER.md). Nothing in ``fiscalmon/`` imports it.
@@ -52,7 +52,8 @@ except ImportError:  # pragma: no cover - the message is the point
              "    .venv-bench/bin/python benchmarks/peer.py")
 
 SERIES = {"Texas total tax collections": "total_tax_collections", "Texas sales taxes": "sales_taxes"}
-FISCALMON_METHODS = ("combination", "progress_ratio", "carry_forward", "blended", "growth_path")
+FISCALMON_METHODS = ("combination", "progress_ratio", "ses", "theta", "damped", "carry_forward", "blended",
+                     "growth_path")
 PEER_MODELS = {"AutoETS": AutoETS, "AutoARIMA": AutoARIMA, "AutoTheta": AutoTheta}
 MIN_TRAIN_YEARS = 5
 SEASON = 12
@@ -238,11 +239,15 @@ def series_table(detail: pd.DataFrame, methods: list[str]) -> pd.DataFrame:
     return table.reindex([m for m in methods if m in table.index])
 
 
+#: Scoring starts after MIN_TRAIN_YEARS; errors exist from the second year on, so 8 of them (conformal
+#: intervals) from this many scored years in.
+CONFORMAL_AFTER = 8 - (MIN_TRAIN_YEARS - 1)
+
+
 def common_cases(detail: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the cases (series, year, month) where fiscalmon's combination had an interval."""
-    keys = ["region_code", "region", "item", "year", "as_of_month"]
-    covered = detail[(detail["method"] == "combination") & with_interval(detail)][keys]
-    return detail.merge(covered, on=keys)
+    """The rows of the later cases: the years where fiscalmon has 8 past errors at each month (its interval
+    then rests on them; before, on the simulated spread alone)."""
+    return detail[detail["year"] >= int(detail["year"].min()) + CONFORMAL_AFTER]
 
 
 def yearly_errors(detail: pd.DataFrame, methods: list[str], signed: bool = False) -> pd.DataFrame:
@@ -269,11 +274,37 @@ def markdown(table: pd.DataFrame, digits: int = 2, index_name: str = "method") -
     return lines
 
 
+def issue_table(details: list[pd.DataFrame]) -> list[str]:
+    """The issue's table (MAPE %, mean over the months) with fiscalmon's combination first, then the
+    80% interval scores of the combination and the peer ensemble over every scored case."""
+    mape_of = ["combination", "progress_ratio", "AutoETS", "AutoTheta", "ensemble"]
+    rows, scores = {}, {}
+    for label, detail in zip(SERIES, details):
+        table = series_table(detail, [*mape_of, "theta"])
+        rows[label] = table["mean MAPE"].reindex(mape_of)
+        for name in ("combination", "ensemble"):
+            scores[(label, name)] = table.loc[name, ["n with interval", "coverage80", "width80 %", "Winkler80"]]
+    mape = pd.DataFrame(rows).T
+    both = pd.concat(details, ignore_index=True)
+    pooled = interval_scores(both).reindex(["combination", "ensemble"])
+    intervals = pd.DataFrame({f"{label}: {name}": v for (label, name), v in scores.items()}).T
+    intervals.loc["both pooled: combination"] = pooled.loc["combination"]
+    intervals.loc["both pooled: ensemble"] = pooled.loc["ensemble"]
+    intervals["n with interval"] = intervals["n with interval"].astype(int)
+    return ["### The issue's table (issue 16), this run", "",
+            "MAPE % of the full-year projection, mean over as-of months; `combination` is fiscalmon's default "
+            "(members progress_ratio, ses, theta, weighted per as-of month by their past errors):", "",
+            *markdown(mape, index_name="series"), "",
+            "80% intervals over every scored case (fiscalmon: the Theta model's simulated spread until 8 past "
+            "errors exist, then the conformal bounds averaged with it; peer: simulated paths):", "",
+            *markdown(intervals.astype({"n with interval": object}), index_name="series: method"), ""]
+
+
 def report_series(label: str, detail: pd.DataFrame, methods: list[str], months) -> list[str]:
     table = series_table(detail, methods)
     common = interval_scores(common_cases(detail)).reindex(methods)
     first = int(detail["year"].min())
-    first_interval = int(detail[(detail["method"] == "combination") & with_interval(detail)]["year"].min())
+    first_interval = first + CONFORMAL_AFTER
     return [
         f"### {label}", "",
         f"scored fiscal years {first}–{int(detail['year'].max())}, as-of months {', '.join(map(str, months))}: "
@@ -281,7 +312,7 @@ def report_series(label: str, detail: pd.DataFrame, methods: list[str], months) 
         "(hi80 − lo80 in % of the outturn) and Winkler 80 over the cases that had an interval.", "",
         *markdown(table.astype({"cases": object, "n with interval": object})), "",
         f"The same interval scores on the common cases only (fiscal years {first_interval}–"
-        f"{int(detail['year'].max())}, where fiscalmon's combination has 8 past errors to learn from):", "",
+        f"{int(detail['year'].max())}, where fiscalmon has 8 past errors at each month):", "",
         *markdown(common.astype({"n with interval": object})), "",
     ]
 
@@ -304,7 +335,7 @@ def report_pooled(details: list[pd.DataFrame], panel: pd.DataFrame, methods: lis
 
 
 def report_years(label: str, detail: pd.DataFrame) -> list[str]:
-    methods = ["combination", "progress_ratio", "ets", "AutoETS", "AutoARIMA", "AutoTheta", "ensemble"]
+    methods = ["combination", "progress_ratio", "theta", "ets", "AutoETS", "AutoARIMA", "AutoTheta", "ensemble"]
     return [f"{label}: % error of each fiscal year (projection ÷ outturn − 1), mean over the as-of months; "
             "absolute first, then signed", "",
             *markdown(yearly_errors(detail, methods), index_name="fiscal year"), "",
@@ -360,7 +391,7 @@ def main(argv=None) -> None:
     for number, (label, key) in enumerate(SERIES.items()):
         monthly, annual = fiscalmon.datasets.texas(key)
         fm, seconds = fiscalmon_detail(monthly, annual, months)
-        fm_seconds[label] = {"bureau + combination": seconds}
+        fm_seconds[label] = {"panel methods + combination": seconds}
         if own_models:
             print(f"{label}: fiscalmon's ets and sarima …", file=sys.stderr, flush=True)
             models, fm_seconds[label]["ets + sarima"] = fiscalmon_detail(monthly, annual, months, own_models)
@@ -389,12 +420,15 @@ def main(argv=None) -> None:
         "The peer is fitted on the raw single-month amounts, as a user would"
         + (" (rows `*_log`: fitted on log amounts, paths exponentiated)" if args.log else "") + ". "
         "All scores come from fiscalmon's own `summarise` on one table holding both sides.", "",
-        "80% intervals: fiscalmon's from the errors of earlier years (none until 8 past errors exist); the peer's:", "",
+        "80% intervals: fiscalmon's from the Theta path model's simulated spread around each method's point "
+        "until 8 earlier errors exist (interval_source `simulation`), then the conformal bounds from the errors of "
+        "earlier years averaged in logs with that simulated spread (`backtest`); the peer's:", "",
         *[f"- {name}: {how}" for name, how in INTERVAL_METHOD.items()], "",
         "statsforecast fix: 2.1.1 stores phi = NaN for an undamped ETS trend and `simulate` turns it into 0 "
         "(the trend vanishes from every path, while `predict` uses 1); phi is set to 1 on the fitted model "
         "before simulating.", "",
     ]
+    lines += issue_table(details)
     for label, detail in zip(SERIES, details):
         lines += report_series(label, detail, methods, months)
     lines += report_pooled(details, panel, methods)

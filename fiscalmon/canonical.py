@@ -20,6 +20,9 @@ from .layout import TableSpec
 from .parse import present
 from .schema import CANONICAL_UNIT, UNITS_PER_100M_YUAN
 
+#: A number written plainly: ASCII digits, an optional sign and decimal point, nothing else.
+_PLAIN_DECIMAL = r"[+-]?[0-9]+(?:\.[0-9]+)?"
+
 #: Free-text columns kept as written.
 TEXT_COLUMNS = ["revision", "source", "note"]
 
@@ -47,6 +50,11 @@ def _number_column(raw: pd.Series, headers, rows, out, *, percent=False) -> pd.S
     raw = raw.astype(object)  # (pandas may have inferred dates from date cells: each cell is judged as written)
     plain = raw.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)))
     numbers = pd.to_numeric(raw.where(plain), errors="coerce").astype(float)
+    # A CSV's cells are text: those written as plain decimals (12, -3.5) are read in bulk too, exactly as
+    # the cell parser reads them (float of the text).
+    text = raw[raw.map(lambda v: type(v) is str)]
+    decimal = text[text.str.fullmatch(_PLAIN_DECIMAL)]
+    numbers[decimal.index] = pd.to_numeric(decimal).astype(float)
     # Text, TRUE/FALSE, dates and uncalculated formulas go through the cell parser, which explains them.
     redo = numbers.isna() | np.isinf(numbers)
     if redo.any():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field as dataclass_field, replace
 
+import numpy as np
 import pandas as pd
 
 from . import parse
@@ -352,15 +353,37 @@ def _rows_text(rows: list[int]) -> str:
 def _footnote_rows(frame: pd.DataFrame, value_columns: list[int]) -> pd.Series:
     """Note and signature lines: a line opening with 注：, 说明：, 制表：… and the lines after it that hold
     no figure (the note's 2., 3. …); a line with figures after a note is data again."""
-    notes = pd.Series(False, index=frame.index)
+    cells = frame.drop(columns="_row")
+    notes = np.zeros(len(frame), dtype=bool)
+    # Only a line whose first text opens a note can start one: find the first such line column by column,
+    # each distinct cell read once (a 400,000-line table has few distinct codes and names), and walk
+    # line by line from there only.
+    first = pd.Series(None, index=frame.index, dtype=object)
+    for column in cells:
+        missing = first.isna().to_numpy()
+        if not missing.any():
+            break
+        first[missing] = _each_distinct(cells.loc[missing, column], parse.text_of)
+    opening = np.flatnonzero(_each_distinct(first, lambda t: bool(t) and parse.is_footnote(t)).to_numpy(dtype=bool))
+    if not len(opening):
+        return pd.Series(notes, index=frame.index)
     in_note = False
-    for index, row in frame.drop(columns="_row").iterrows():
+    for k in range(opening[0], len(frame)):
+        row = cells.iloc[k]
         texts = [t for t in (parse.text_of(v) for v in row) if t]
         figures = any(_is_number(row[j]) for j in value_columns if j in row.index)
         opens = bool(texts) and parse.is_footnote(texts[0])
         in_note = opens or (in_note and not figures)
-        notes[index] = in_note
-    return notes
+        notes[k] = in_note
+    return pd.Series(notes, index=frame.index)
+
+
+def _each_distinct(values: pd.Series, function) -> pd.Series:
+    """``function`` of each cell, called once per distinct cell (by type and value: 1, 1.0 and True differ)."""
+    keys = pd.Series([(type(v), v) for v in values], index=values.index, dtype=object)
+    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+    results = np.array([function(v) for _, v in uniques] + [None], dtype=object)
+    return pd.Series(results[codes], index=values.index, dtype=object)
 
 
 # ---- from grid to cells ----------------------------------------------------------------------------

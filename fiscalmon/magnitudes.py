@@ -77,7 +77,8 @@ def beyond_ceiling(table: pd.DataFrame, amounts: list[str], levels: dict[str, st
         if "item" in rows:
             rows = rows[rows["item"].map(lambda i: i not in ITEMS or ITEMS[i].kind == "flow").astype(bool)]
         annual = rows[column] * (12 / rows["period"].dt.month if column == "ytd" and "period" in rows else 1)
-        ceiling = rows["region_code"].map(lambda c: CEILING_100M_YUAN[level_of(c, levels)])
+        codes = rows["region_code"].drop_duplicates()  # each region's level worked out once, not once a row
+        ceiling = rows["region_code"].map(dict(zip(codes, (CEILING_100M_YUAN[level_of(c, levels)] for c in codes))))
         over = annual > ceiling
         found.append(rows[over].assign(column=column, annual=annual[over], ceiling=ceiling[over]))
     return pd.concat(found) if found else table.iloc[:0].assign(column=None, annual=np.nan, ceiling=np.nan)

@@ -117,7 +117,8 @@ def test_output_has_exactly_the_documented_columns():
         result = changji_gpb(methods="all")
     assert list(result.columns[: len(OUTPUT_COLUMNS)]) == OUTPUT_COLUMNS
     assert sorted(result["method"].unique()) == sorted({"growth_path", "carry_forward", "progress_ratio", "blended",
-                                                         "components", "combination"} & set(result["method"]))
+                                                         "ses", "theta", "damped", "components", "combination"}
+                                                        & set(result["method"]))
 
 
 def test_demo_panel_every_county_and_combination_weights_are_reported():

@@ -2,7 +2,10 @@
 
 For every past year with a known outturn and every as-of month, each method projects the full year
 from the data known then. Its interval comes only from the errors of *earlier* years (an expanding
-window), so the coverage reported is the coverage an analyst would really have had.
+window), so the coverage reported is the coverage an analyst would really have had. Until there are
+enough earlier errors (:data:`fiscalmon.forecast.intervals.MIN_ERRORS`), the interval is the Theta
+model's simulated spread at that year and month (:func:`fiscalmon.forecast.paths.simulated_log_spread`),
+as in a live projection.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from . import intervals as iv
 from .core import _flows_only, checked_tables, method_names
 from .history import past_combination, past_projections
 from .models import fit_and_simulate, single_months
+from .paths import simulated_log_spread
 from .comparable import restated
 from .components import component_points
 from .panel import Panel, build_panel
-from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, METHODS, MODEL_METHODS
+from .registry import PANEL_METHODS, COMBINATION_MEMBERS, METHODS, MODEL_METHODS
 from .result import Backtest
 
 #: Exactly the columns of the backtest summary (``--format csv`` writes these).
@@ -39,7 +43,7 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     ----------
     monthly, annual : canonical tables (``fiscalmon.read_monthly`` / ``read_annual``); amounts in 亿元
     methods : str or list of method names, optional
-        Default: the four bureau methods and the combination (the fitted models refit at every
+        Default: the bureau rules, the path models and the combination (the fitted models refit at every
         year and month, which is slow: ask for them explicitly).
     months : iterable of int
         As-of months to test (1–11). (``as_of_months=`` is the old name.)
@@ -76,8 +80,8 @@ def backtest(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, *, metho
     monthly, annual = checked_tables(monthly, annual)
     special = check.table_like(special, "special", "special", ("region_code", "period", "item", "ytd_effect"),
                                optional=True)
-    names = method_names([*COMBINATION_MEMBERS, "combination"] if methods is None else methods)
-    members = check.names_like(members, "members", BUREAU_METHODS)
+    names = method_names([*PANEL_METHODS, "combination"] if methods is None else methods)
+    members = check.names_like(members, "members", PANEL_METHODS)
     months = check.months_like(months, "months", low=1, high=11)
     regions = check.codes_like(regions, "regions", monthly["region_code"].unique())
     table = monthly if regions is None else monthly[monthly["region_code"].isin(regions)]
@@ -102,7 +106,7 @@ def _one_month(natural: Panel, m: int, names, members, min_train_years, parts=No
     panel = restated(natural)
     added = np.nan_to_num(natural.special[:, :, m - 1])
     budgets = np.column_stack([natural.budget_at(t, m)[0] for t in range(len(natural.years))])
-    bureau = [name for name in names if name in BUREAU_METHODS]
+    bureau = [name for name in names if name in PANEL_METHODS]
     needed = sorted(set(bureau) | (set(members) if "combination" in names else set()))
     past = past_projections(panel, m, needed, len(panel.years))
     past.points["components"] = parts if parts is not None else np.full(past.actual.shape, np.nan)
@@ -113,6 +117,13 @@ def _one_month(natural: Panel, m: int, names, members, min_train_years, parts=No
         if name in names:
             past.points[name] = _refit_model(panel, name, m)
     frames = []
+    spreads = {}  # year position → the Theta model's simulated spread at month m then
+
+    def spread(t: int) -> np.ndarray:
+        if t not in spreads:
+            spreads[t] = simulated_log_spread(panel.as_of(int(panel.years[t]), m), t, m, seed=t)
+        return spreads[t]
+
     for name in names:
         errors = past.errors(name)
         lo, hi = {}, {}
@@ -122,10 +133,16 @@ def _one_month(natural: Panel, m: int, names, members, min_train_years, parts=No
         for t in range(len(panel.years)):
             earlier = errors[:, :t]
             if np.isfinite(earlier).sum() < iv.MIN_ERRORS:
+                # as a live projection would: the model's simulated spread around this method's point
+                if t > 0 and np.isfinite(past.points[name][:, t]).any():
+                    drawn = iv.spread_intervals(past.points[name][:, t], spread(t), budgets[:, t] - added[:, t])
+                    for level in iv.LEVELS:
+                        lo[level][:, t], hi[level][:, t] = drawn[f"lo{level}"] + added[:, t], drawn[f"hi{level}"] + added[:, t]
+                    p_attain[:, t] = drawn["p_attain"]
                 continue
             scales, _ = iv.series_scales(earlier)
             z = iv.standardised(earlier, scales)
-            bounds = iv.intervals(past.points[name][:, t], scales, z)
+            bounds = iv.intervals(past.points[name][:, t], scales, z, spread=spread(t))
             for level in iv.LEVELS:
                 lo[level][:, t], hi[level][:, t] = bounds[f"lo{level}"] + added[:, t], bounds[f"hi{level}"] + added[:, t]
             p_attain[:, t] = iv.attain_probability(past.points[name][:, t], budgets[:, t] - added[:, t], scales, z)

@@ -16,7 +16,7 @@ import pandas as pd
 from .comparable import restated
 from .history import combination_weights, combine, past_combination, past_projections
 from .panel import Panel, build_panel
-from .registry import BUREAU_METHODS
+from .registry import PANEL_METHODS
 
 #: The items projected as the sum of their parts.
 COMPONENTS = {"gpb_revenue": ("tax_revenue", "nontax_revenue")}
@@ -50,7 +50,7 @@ def _combined(panel: Panel, m: int, members: list[str]) -> np.ndarray:
             continue
         view = panel.as_of(int(panel.years[t]), m)
         weights, _, _ = combination_weights({name: past.errors(name)[:, :t] for name in members})
-        points[:, t] = combine({name: BUREAU_METHODS[name](view, t, m).point for name in members}, weights)
+        points[:, t] = combine({name: PANEL_METHODS[name](view, t, m).point for name in members}, weights)
     return points
 
 

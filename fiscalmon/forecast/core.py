@@ -22,10 +22,11 @@ from .history import combination_weights, combine, enough_for_weights, past_comb
 from .history import MIN_WEIGHT_CASES, MIN_WEIGHT_YEARS
 from .methods import last_outturn, past_progress, prior_ytd, robust_mean, PROGRESS_YEARS
 from .models import fit_and_simulate, single_months
+from .paths import MIN_MONTHS as MIN_PATH_MONTHS, simulated_log_spread
 from .comparable import added_back, growth_pct, restated
 from .components import component_points
 from .panel import Panel, build_panel
-from .registry import BUREAU_METHODS, COMBINATION_MEMBERS, FALLBACK_ORDER, METHODS, MODEL_METHODS
+from .registry import PANEL_METHODS, COMBINATION_MEMBERS, FALLBACK_ORDER, METHODS, MODEL_METHODS
 from .result import CombinationWeights, Projection
 
 #: Exactly the columns of the projection table (``--format csv`` writes these).
@@ -48,6 +49,7 @@ class _Run:
 
     point: np.ndarray
     past_errors: np.ndarray | None = None          # (n, years): log(outturn ÷ projection)
+    past_points: np.ndarray | None = None          # (n, years): the projections made in past years
     samples: np.ndarray | None = None              # (n, paths): simulated full years
     assumptions: np.ndarray | None = None
     notes: np.ndarray | None = None
@@ -99,7 +101,8 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
         (``yoy_comparable_pct``) implies the factor where the table gives none. See
         :mod:`fiscalmon.forecast.comparable`.
     members : tuple of method names
-        What the combination combines (default: the four bureau methods).
+        What the combination combines (default :data:`~fiscalmon.forecast.COMBINATION_MEMBERS`: the
+        historical progress ratio and the Theta and SES path models); any bureau rule or path model.
     n_paths : int
         Simulated paths per series for the fitted models.
     random_state : int
@@ -115,8 +118,10 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     Projection
         ``.table``: one row per region × item × method with :data:`OUTPUT_COLUMNS` (amounts in 亿元,
         rates in percent, ``p_attain`` a probability) and :data:`EXTRA_COLUMNS` (``interval_source``:
-        ``backtest`` from this series' and the panel's errors at this month in past years,
-        ``simulation`` from model paths, ``reference`` from the shipped Texas errors, ``none``;
+        ``backtest`` from this series' errors at this month in past years (``backtest-panel`` when
+        mostly the panel's), ``simulation`` from model paths (a statsmodels model's own, else the Theta
+        path model's simulated spread around the point, until there are 8 past errors), ``reference``
+        from the shipped Texas errors (a series without monthly history), ``none``;
         ``budget_source``; ``no_projection``, the reason where there is none); ``.weights`` the
         combination's weights per item; ``.notes``.
 
@@ -133,7 +138,7 @@ def forecast_full_year(monthly: pd.DataFrame, annual: pd.DataFrame | None = None
     special = check.table_like(special, "special", "special", ("region_code", "period", "item", "ytd_effect"),
                                optional=True)
     names = method_names(methods)
-    members = check.names_like(members, "members", BUREAU_METHODS)
+    members = check.names_like(members, "members", PANEL_METHODS)
     period = monthly["period"].max() if month is None else check.month_like(month)
     regions = check.codes_like(regions, "regions", monthly["region_code"].unique())
     table = monthly if regions is None else monthly[monthly["region_code"].isin(regions)]
@@ -225,15 +230,18 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
 
     def bureau(name: str) -> _Run:
         if name not in runs:
-            projection = BUREAU_METHODS[name](view, t, m)
+            projection = PANEL_METHODS[name](view, t, m)
             past = past_projections(panel, m, [name], t)
-            runs[name] = _Run(projection.point, past.errors(name), assumptions=projection.assumptions)
+            runs[name] = _Run(projection.point, past.errors(name), past_points=past.points[name],
+                              assumptions=projection.assumptions)
         return runs[name]
 
     summed = _components_run(panel, parts, t) if parts is not None else None
     results = {}
     for name in names:
-        if name in BUREAU_METHODS:
+        if name in PANEL_METHODS and METHODS[name].kind == "path":
+            results[name] = _path(name, bureau)
+        elif name in PANEL_METHODS:
             results[name] = bureau(name)
         elif name == "components":
             results[name] = summed if summed is not None else _Run(np.full(panel.n, np.nan))
@@ -242,7 +250,8 @@ def _forecast_panel(natural: Panel, period: pd.Period, names, members, n_paths, 
         else:
             results[name] = _model(name, panel, view, t, m, n_paths, seed, bureau, progress)
     common = _common_columns(natural.as_of(period.year, m), view, t, m)
-    frames = [_rows(panel, period, name, run, common, reference, m) for name, run in results.items()]
+    spread = _lazy(lambda: simulated_log_spread(view, t, m, seed=seed))
+    frames = [_rows(panel, period, name, run, common, reference, m, spread) for name, run in results.items()]
     return pd.concat(frames, ignore_index=True), results["combination"].weights if "combination" in results else None
 
 
@@ -257,7 +266,7 @@ def _components_run(panel: Panel, parts: np.ndarray, t: int) -> _Run:
 
 
 def _combination(panel, view, t, m, members, bureau, parts=None) -> _Run:
-    past = past_projections(panel, m, members, t)
+    past = past_projections(panel, m, [], t, {name: bureau(name).past_points.copy() for name in members})
     points = {name: bureau(name).point for name in members}
     if parts is not None:  # the components' sum joins as one more member: its past errors weight it
         members = [*members, "components"]
@@ -270,10 +279,32 @@ def _combination(panel, view, t, m, members, bureau, parts=None) -> _Run:
     note = (f"weights from {cases} errors in {years} past year(s) at month {m}" if weighted else
             f"plain average: only {years} past year(s) ({cases} errors) with every member's error at month {m}")
     notes = np.full(panel.n, note, dtype=object)
-    assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members if name in BUREAU_METHODS}
+    assumptions = np.array(["; ".join(sorted({bureau(name).assumptions[i] for name in members if name in PANEL_METHODS}
                                              - {""})) for i in range(panel.n)], dtype=object)
-    return _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
-                weights=CombinationWeights(weights if weighted else {}, years, cases))
+    run = _Run(point, past.errors("combination"), assumptions=assumptions, notes=notes,
+               used=np.full(panel.n, "combination", dtype=object),
+               weights=CombinationWeights(weights if weighted else {}, years, cases))
+    failed = ~np.isfinite(point)
+    if failed.any():  # e.g. a report's growth path alone: no member applies, a sparse-input rule does
+        run.notes[failed] = "no member could project this series; fell back"
+        _fall_back(run, failed, bureau, "combination", None)
+    return run
+
+
+def _path(name: str, bureau) -> _Run:
+    """A path model's own rows: series it cannot read (too short, a month ≤ 0 in the years it needs)
+    fall back to a bureau rule, as the statsmodels models do (its run as a member is left as it is)."""
+    own = bureau(name)
+    n = len(own.point)
+    run = _Run(own.point.copy(), own.past_errors.copy(), past_points=own.past_points,
+               assumptions=own.assumptions.copy(), notes=np.full(n, "", dtype=object),
+               used=np.full(n, name, dtype=object))
+    failed = ~np.isfinite(run.point)
+    if failed.any():
+        run.notes[failed] = (f"{name}: needs {MIN_PATH_MONTHS} positive single months after three complete years "
+                             "(two seasonal profiles); fell back")
+        _fall_back(run, failed, bureau, name, "could not be modelled")
+    return run
 
 
 def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:
@@ -310,26 +341,31 @@ def _model(name, panel, view, t, m, n_paths, seed, bureau, progress) -> _Run:
                assumptions=np.full(n, "", dtype=object))
     failed = ~np.isfinite(point)
     if failed.any():
-        _fall_back(run, failed, bureau, name)
+        _fall_back(run, failed, bureau, name, "could not be modelled")
     return run
 
 
-def _fall_back(run: _Run, failed: np.ndarray, bureau, name: str) -> None:
-    """Fill series a model could not handle from the first bureau method that can, and say so."""
+def _fall_back(run: _Run, failed: np.ndarray, bureau, name: str, why: str | None) -> None:
+    """Fill series a model (or the combination) could not handle from the first bureau method that can,
+    and say so in the notes, and in a warning ``why`` they failed (none for the combination: sparse
+    inputs, where only the growth-path rule applies, are an expected case)."""
     remaining = failed.copy()
     for fallback in FALLBACK_ORDER:
         other = bureau(fallback)
         take = remaining & np.isfinite(other.point)
         run.point[take] = other.point[take]
         run.past_errors[take] = other.past_errors[take]
-        run.samples[take] = np.nan
+        if run.samples is not None:
+            run.samples[take] = np.nan
         run.assumptions[take] = other.assumptions[take]
         run.used[take] = fallback
         run.notes[take] = run.notes[take] + f" to {fallback}"
         remaining &= ~take
+    if why is None:
+        return
     stranded = f", {int(remaining.sum())} of them with no projection at all" if remaining.any() else ""
     warnings.warn(ForecastWarning(
-        f"{name}: {int(failed.sum())} series could not be modelled and fell back to a bureau method{stranded} "
+        f"{name}: {int(failed.sum())} series {why} and fell back to a bureau method{stranded} "
         "(see the 'note' column)"), stacklevel=4)
 
 
@@ -357,7 +393,14 @@ def _common_columns(view: Panel, comparable: Panel, t: int, m: int) -> dict[str,
             "special_last_year": comparable.special[:, t - 1, 11] if t > 0 else np.zeros(view.n)}
 
 
-def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.DataFrame, m: int) -> pd.DataFrame:
+def _lazy(make):
+    """``make()`` computed at the first call only (the simulation is needed only without past errors)."""
+    made = []
+    return lambda: made[0] if made else made.append(make()) or made[0]
+
+
+def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.DataFrame, m: int,
+          spread) -> pd.DataFrame:
     n = panel.n
     bounds = {f"{side}{level}": np.full(n, np.nan) for level in iv.LEVELS for side in ("lo", "hi")}
     p_attain = np.full(n, np.nan)
@@ -374,7 +417,7 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
         scales, _ = iv.series_scales(errors)
         z = iv.standardised(errors, scales)
         calibrated = np.isfinite(point)
-        _fill(bounds, p_attain, calibrated, point, budget, scales, z)
+        _fill(bounds, p_attain, calibrated, point, budget, scales, z, spread())
         source[calibrated] = np.where(own[calibrated] >= 3, "backtest", "backtest-panel")
     if run.samples is not None:
         simulated = (source == "none") & np.isfinite(run.samples).all(axis=1)
@@ -384,6 +427,13 @@ def _rows(panel: Panel, period, name: str, run: _Run, common, reference: pd.Data
                 bounds[key][simulated] = drawn[key]
             p_attain[simulated] = drawn["p_attain"]
             source[simulated] = "simulation"
+    if ((source == "none") & np.isfinite(point)).any():  # the Theta model's simulated spread around the point
+        drawn = iv.spread_intervals(np.where(source == "none", point, np.nan), spread(), budget)
+        simulated = np.isfinite(drawn["lo80"])
+        for key in bounds:
+            bounds[key][simulated] = drawn[key][simulated]
+        p_attain[simulated] = drawn["p_attain"][simulated]
+        source[simulated] = "simulation"
     uncovered = (source == "none") & np.isfinite(point)
     if uncovered.any():
         for method_used in np.unique(used[uncovered]):
@@ -471,8 +521,8 @@ def _why_no_projection(method: str, common, i: int, period) -> str:
     return "its inputs for this series are incomplete or not positive"
 
 
-def _fill(bounds, p_attain, rows, point, budget, scales, z) -> None:
-    drawn = iv.intervals(point[rows], scales[rows], z)
+def _fill(bounds, p_attain, rows, point, budget, scales, z, spread=None) -> None:
+    drawn = iv.intervals(point[rows], scales[rows], z, spread=None if spread is None else spread[rows])
     for key in bounds:
         bounds[key][rows] = drawn[key]
     p_attain[rows] = iv.attain_probability(point[rows], budget[rows], scales[rows], z)

@@ -13,7 +13,7 @@ import numpy as np
 from scipy.optimize import nnls
 
 from .panel import Panel
-from .registry import BUREAU_METHODS
+from .registry import PANEL_METHODS
 #: Weights need this many past years with errors of every member, or, in a panel, MIN_WEIGHT_CASES
 #: such errors (a hundred counties' errors in one year already say which member tends to be closer);
 #: with less the combination is a plain average.
@@ -43,13 +43,13 @@ def past_projections(panel: Panel, month: int, methods, years_before: int, model
     ``model_points`` may add ready-made past points of other methods (the statsmodels ones).
     """
     n, n_years = panel.n, len(panel.years)
-    points = {name: np.full((n, n_years), np.nan) for name in methods if name in BUREAU_METHODS}
+    points = {name: np.full((n, n_years), np.nan) for name in methods if name in PANEL_METHODS}
     for t in range(1, years_before):
         if not np.isfinite(panel.outturn[:, t]).any():
             continue
         view = panel.as_of(int(panel.years[t]), month)
         for name in points:
-            points[name][:, t] = BUREAU_METHODS[name](view, t, month).point
+            points[name][:, t] = PANEL_METHODS[name](view, t, month).point
     points.update(model_points or {})
     actual = np.where(np.arange(n_years)[None, :] < years_before, panel.outturn, np.nan)
     return PastProjections(month, points, actual)

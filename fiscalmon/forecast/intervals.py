@@ -6,6 +6,8 @@ the panel's), the scaled errors of all series are pooled, and their empirical qu
 give the interval: ``projection × exp(s_i · q)``. With one series this is plain split-conformal
 prediction on that series' past years. The quantile levels get the finite-sample correction of
 conformal prediction, so a short history gives a wider interval rather than a falsely narrow one.
+Where the Theta path model applies, its simulated spread is averaged into the bounds (:func:`intervals`);
+before there are ``MIN_ERRORS`` past errors, the simulated spread alone gives them (:func:`spread_intervals`).
 """
 
 from __future__ import annotations
@@ -65,14 +67,36 @@ def conformal_quantiles(z: np.ndarray, level: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def intervals(point: np.ndarray, scales: np.ndarray, z: np.ndarray, levels=LEVELS) -> dict[str, np.ndarray]:
-    """``lo80, hi80, lo95, hi95`` (same unit as ``point``) from a standardised error sample."""
+def intervals(point: np.ndarray, scales: np.ndarray, z: np.ndarray, levels=LEVELS,
+              spread: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """``lo80, hi80, lo95, hi95`` (same unit as ``point``) from a standardised error sample.
+
+    With a simulated log ``spread`` (n, paths; :func:`fiscalmon.forecast.paths.simulated_log_spread`),
+    each bound is the mean, in logs, of the conformal bound and the simulated one (quantile
+    averaging, where the spread is finite): the past errors know the method's real misses but are
+    few, the model's paths are many and follow this year's volatility.
+    """
     result = {}
     for level in levels:
         low, high = conformal_quantiles(z, level)
-        result[f"lo{level}"] = point * np.exp(scales * low)
-        result[f"hi{level}"] = point * np.exp(scales * high)
+        low, high = scales * low, scales * high
+        if spread is not None:
+            tail = (1 - level / 100) / 2
+            simulated = _row_quantiles(spread, (tail, 1 - tail))
+            low = np.where(np.isfinite(simulated[0]), (low + simulated[0]) / 2, low)
+            high = np.where(np.isfinite(simulated[1]), (high + simulated[1]) / 2, high)
+        result[f"lo{level}"] = point * np.exp(low)
+        result[f"hi{level}"] = point * np.exp(high)
     return result
+
+
+def _row_quantiles(values: np.ndarray, levels) -> np.ndarray:
+    """Quantiles of each row (NaN for a row with a NaN), shape (len(levels), rows)."""
+    out = np.full((len(levels), len(values)), np.nan)
+    rows = np.isfinite(values).all(axis=1)
+    if rows.any():
+        out[:, rows] = np.quantile(values[rows], levels, axis=1)
+    return out
 
 
 def attain_probability(point: np.ndarray, budget: np.ndarray, scales: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -105,4 +129,16 @@ def sample_intervals(point_samples: np.ndarray, budget: np.ndarray, levels=LEVEL
     with np.errstate(invalid="ignore"):
         above = (point_samples >= budget[:, None]).mean(axis=1)
     result["p_attain"] = np.where(np.isfinite(budget), above, np.nan)
+    return result
+
+
+def spread_intervals(point: np.ndarray, spread: np.ndarray, budget: np.ndarray, levels=LEVELS) -> dict[str, np.ndarray]:
+    """Intervals and P(≥ budget) of ``point`` with a simulated log spread around it, shape (n, paths):
+    the full years ``point × exp(spread)`` (NaN rows stay NaN)."""
+    rows = np.isfinite(point) & np.isfinite(spread).all(axis=1)
+    result = {key: np.full(len(point), np.nan) for key in [f"{s}{v}" for v in levels for s in ("lo", "hi")] + ["p_attain"]}
+    if rows.any():
+        drawn = sample_intervals(point[rows, None] * np.exp(spread[rows]), budget[rows], levels)
+        for key, values in drawn.items():
+            result[key][rows] = values
     return result
