@@ -136,7 +136,7 @@ REPORT_SUFFIXES = (".html", ".xlsx", ".pdf", ".docx")
 def cmd_report(args) -> None:
     from tqdm.auto import tqdm
 
-    from .io import read_risk
+    from .io import read_cash_plan, read_risk
     from .report import monthly_report
 
     suffix = Path(args.output).suffix.lower()
@@ -169,12 +169,14 @@ def cmd_report(args) -> None:
             step(steps[2])
             risk = read_files(read_risk, args.risk, args, "risk") if args.risk else None
             special = _read_special(args)
+            cash_plan = read_files(read_cash_plan, [args.cash_plan], args, "cash_plan") if args.cash_plan else None
         notes = [note for w in reading if isinstance(w.message, FiscalDataWarning) for note in w.message.notes]
         for w in reading:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         report = monthly_report(monthly, annual, risk, args.month, prefecture=args.prefecture, item=args.item,
                                 method=args.method, thresholds=args.thresholds, special=special,
-                                region_table=getattr(args, "regions_file", None), notes=notes, progress=step)
+                                region_table=getattr(args, "regions_file", None), notes=notes, cash_plan=cash_plan,
+                                progress=step)
         step(steps[-1])
         path = report.write(args.output)
         bar.update(1)
@@ -254,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (forecast, backtest, report):
         sub.add_argument("--special", nargs="+", metavar="FILE",
                          help="special factors (可比口径: refunds, one-off receipts …) to project on the comparable basis")
+    report.add_argument("--cash-plan", dest="cash_plan", metavar="FILE",
+                        help="cash plan (现金流计划) for the months after --month: the risk section projects month-end "
+                             "库款 over the next three months and names the counties that would run short")
     add_reading_arguments(report, prefecture=False)
 
     for sub in (summary, items, forecast, backtest):

@@ -95,7 +95,7 @@ def test_same_inputs_same_report(demo, tmp_path):
 def test_excel_holds_numbers_units_frozen_headers_and_coloured_levels(kashgar, tmp_path):
     path = kashgar.to_excel(tmp_path / "report.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["摘要", "收入预测", "收入质量", "收入较上月变化", "县市区汇总", "红色等级关注名单",
+    assert book.sheetnames == ["摘要", "收入预测", "收入质量", "收入较上月变化", "县市区汇总", "关注名单",
                                "预警指标明细", "较上月变化", "说明"]
     assert book["摘要"]["A3"].value == fiscalmon.report.sections.opening(kashgar)[0]
     projections = book["收入预测"]

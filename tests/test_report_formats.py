@@ -192,3 +192,24 @@ def test_a_long_list_of_names_stays_a_paragraph_and_says_how_many():
     shown = sections.named(names)
     assert shown.startswith("第1县、第2县") and shown.endswith(f"第{sections.NAMES_SHOWN}县等40个（其余10个见下表）")
     assert shown.count("、") == sections.NAMES_SHOWN - 1
+
+
+def test_the_report_keeps_the_official_grade_apart_and_names_the_cash_shortfalls(tmp_path):
+    """喀什地区 with the demo cash plan (SYNTHETIC): the red-level list is the officially red counties
+    only; counties red by computation are a list of their own; 麦盖提县 and 岳普湖县 run short in August."""
+    d = fiscalmon.datasets
+    report = fiscalmon.monthly_report(d.demo_monthly(), d.demo_annual(), d.demo_risk(), "2023-06",
+                                      prefecture="653100", cash_plan=d.demo_cash_plan())
+    counties = report.assessment.counties
+    lists = dict(sections.name_lists(report))
+    assert lists["认定红色等级县市区"].split("、") == counties.loc[counties["grade"] == "red", "region"].tolist()
+    computed_only = counties.loc[(counties["computed_grade"] == "red") & (counties["grade"] != "red"), "region"]
+    assert lists["指标测算最高预警等级为红色（非认定红色等级）"].split("、") == computed_only.tolist()
+    assert lists["预计三个月内库款出现缺口（月份）"] == "麦盖提县（2023-08）、岳普湖县（2023-08）"
+    assert "预计三个月内库款出现缺口的2个（麦盖提县（2023-08）、岳普湖县（2023-08））" in sections.opening(report)[-1]
+    outlook = sections.risk_tables(report)["outlook"]
+    august = outlook[(outlook["地区"] == "麦盖提县") & (outlook["月份"] == "2023-08")].iloc[0]
+    assert august["月末库款(亿元)"] < 0
+    assert august["月末库款(亿元)"] == pytest.approx(august["月初库款(亿元)"] + august["流入(亿元)"] - august["流出(亿元)"])
+    book = openpyxl.load_workbook(report.to_excel(tmp_path / "r.xlsx"))
+    assert "库款预测" in book.sheetnames and "关注名单" in book.sheetnames

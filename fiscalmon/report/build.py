@@ -28,7 +28,8 @@ UNLIKELY_P = 0.5
 def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, risk: pd.DataFrame | None = None,
                    month=None, *, prefecture: str | None = None, item: str = "gpb_revenue",
                    method: str = "combination", thresholds=None, special: pd.DataFrame | None = None,
-                   region_table=None, notes=None, run_time: dt.datetime | None = None, progress=None) -> MonthlyReport:
+                   region_table=None, notes=None, cash_plan: pd.DataFrame | None = None,
+                   run_time: dt.datetime | None = None, progress=None) -> MonthlyReport:
     """Build the monthly report: projections, odds of the budget and risk flags, red-level counties first.
 
     Parameters
@@ -47,6 +48,9 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
     special : special factors (:func:`fiscalmon.read_special`), for the comparable basis (可比口径)
     region_table : regions table over the shipped one, for the scope's official name
     notes : the readers' notes (:class:`~fiscalmon.errors.Problem` s with a kind), shown grouped by kind
+    cash_plan : cash plan (:func:`fiscalmon.read_cash_plan`) for the months after ``month``: the risk
+        section projects month-end 库款 over the next three months (库款预测) and names the counties
+        that would run short
     run_time : datetime, optional
         The run time stated in the report (default: now). Everything else depends only on the inputs.
     progress : callable, optional
@@ -93,7 +97,10 @@ def monthly_report(monthly: pd.DataFrame, annual: pd.DataFrame | None = None, ri
         step("assessing risk flags")
         from ..risk import assess
 
-        assessment = assess(risk[risk["region_code"].isin(counties)], month=str(month), thresholds=thresholds)
+        plan = cash_plan[cash_plan["region_code"].isin(counties)] if cash_plan is not None else None
+        # The projected own revenue lets 收支缺口 set the year's 可用财力 against rigid spending.
+        assessment = assess(risk[risk["region_code"].isin(counties)], month=str(month), thresholds=thresholds,
+                            cash_plan=plan, revenue=projections)
         projections = _order_by_grade(projections, assessment)
 
     summary = _summary(projections, assessment, month)
@@ -196,8 +203,12 @@ def _summary(projections: pd.DataFrame, assessment, month: pd.Period) -> ReportS
         counties = assessment.counties
         summary.red_computed = int((counties["computed_grade"] == "red").sum())
         summary.red_official = int((counties["grade"] == "red").sum())
-        summary.red_names = counties.loc[(counties["computed_grade"] == "red") | (counties["grade"] == "red"),
-                                         "region"].tolist()
+        summary.red_names = counties.loc[counties["grade"] == "red", "region"].tolist()
+        summary.red_computed_names = counties.loc[(counties["computed_grade"] == "red") & (counties["grade"] != "red"),
+                                                  "region"].tolist()
+        short = assessment.watch[assessment.watch["outlook_short_period"].astype(str) != ""] \
+            if "outlook_short_period" in assessment.watch else assessment.watch.iloc[:0]
+        summary.cash_short_names = [f"{r}（{p}）" for r, p in zip(short["region"], short["outlook_short_period"])]
         summary.changes = assessment.changes["change"].value_counts().to_dict() if len(assessment.changes) else {}
     return summary
 

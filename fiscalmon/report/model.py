@@ -36,7 +36,9 @@ class ReportSummary:
     behind_names: list[str]
     red_computed: int = 0
     red_official: int = 0
-    red_names: list[str] = field(default_factory=list)
+    red_names: list[str] = field(default_factory=list)           # officially red (认定红色等级)
+    red_computed_names: list[str] = field(default_factory=list)  # 指标测算最高预警等级 red, not officially red
+    cash_short_names: list[str] = field(default_factory=list)    # 库款预测: short within three months (month)
     changes: dict[str, int] = field(default_factory=dict)   # flags by change since last month
     track_record: TrackRecord | None = None
 

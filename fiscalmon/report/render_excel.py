@@ -100,7 +100,8 @@ def write_excel(report: MonthlyReport, path) -> Path:
     if len(since):
         _sheet(book, "收入较上月变化", since)
     if report.assessment is not None:
-        titles = {"counties": "县市区汇总", "watch": "红色等级关注名单", "flags": "预警指标明细", "changes": "较上月变化"}
+        titles = {"counties": "县市区汇总", "watch": "关注名单", "flags": "预警指标明细", "changes": "较上月变化",
+                  "outlook": "库款预测"}
         for name, table in sections.risk_tables(report, complete=True).items():
             _sheet(book, titles[name], table, level_columns=sections.LEVEL_COLUMNS)
     notes = book.create_sheet("说明")

@@ -64,7 +64,17 @@ def risk_tables(report: MonthlyReport, *, complete: bool = False) -> dict[str, p
         "地区": c["region"], "指标": c["indicator_zh"], "上月等级": c["previous_level"], "等级": c["level"],
         "上月数值": c["previous_value"], "本月数值": c["value"], "变化": c["change_zh"],
     })
-    return {"counties": counties, "watch": watch, "flags": flags, "changes": changes}
+    tables = {"counties": counties, "watch": watch, "flags": flags, "changes": changes}
+    o = getattr(a, "outlook", None)
+    if o is not None and len(o):
+        names = a.counties.set_index("region_code")["region"]
+        tables["outlook"] = pd.DataFrame({
+            "地区": o["region_code"].map(names).fillna(o["region_code"]), "月份": o["period"].astype(str),
+            "月初库款(亿元)": o["start_cash"], "流入(亿元)": o["inflow"], "流出(亿元)": o["outflow"],
+            "月末库款(亿元)": o["end_cash"], "库款保障水平": o["coverage"],
+            "缺少的流入": o["missing_inflows"], "缺少的流出": o["missing_outflows"],
+        })
+    return tables
 
 
 def notes(report: MonthlyReport) -> list[str]:
@@ -87,7 +97,7 @@ def notes(report: MonthlyReport) -> list[str]:
         lines.append(f"历史检验：以往各年{report.month.month}月末用同一方法预计全年，平均绝对百分比误差"
                      f"{track.mape:.1f}%（{track.n}个县年{covered}；fiscalmon backtest 可复核）。")
     if report.assessment is not None:
-        lines.append("风险等级：各指标按阈值文件分级（边界按 [下限, 上限) 处理，除非来源另有规定）；县市区测算等级取其已评估指标中最差的等级；"
+        lines.append("风险等级：各指标按阈值文件分级（边界按 [下限, 上限) 处理，除非来源另有规定）；指标测算最高预警等级取县市区已评估的财政运行指标中最差的等级，不含债务风险等级，也不是认定的财政运行等级；"
                      "缺少输入的指标为“未评估”，不视为绿色。阈值及其来源见 fiscalmon thresholds。")
     lines.append(f"报告生成时间 {report.generated_at}；同样的输入生成同样的报告（生成时间除外）。")
     return lines
@@ -233,15 +243,18 @@ def opening(report: MonthlyReport) -> list[str]:
         unlikely = f"；完成全年预算概率低于50%的{s.unlikely}个" if s.with_budget else ""
         lines.append(f"{s.counties}个县市区中{behind}{unlikely}。")
     if report.assessment is not None:
-        lines.append(f"认定红色等级县市区{s.red_official}个；指标测算最高预警等级为红色的县市区{s.red_computed}个。")
+        said = f"认定红色等级县市区{s.red_official}个；指标测算最高预警等级为红色的县市区{s.red_computed}个"
+        if s.cash_short_names:
+            said += f"；按现金流计划，预计三个月内库款出现缺口的{len(s.cash_short_names)}个（{named(s.cash_short_names, 10)}）"
+        lines.append(said + "。")
     return lines
 
 
 #: Headings of the report's sections, shared by HTML and Word (Excel names its sheets more briefly).
 HEADINGS = {"summary": "一、摘要", "projection": "二、全年收入预测", "quality": "收入质量：税收收入与非税收入",
             "since": "较上月报告的变化", "risk": "三、风险提示（认定红色等级县市区优先）", "counties": "县市区汇总",
-            "watch": "红色等级县市区关注名单：工资、三个月内到期债务与库款", "flags": "预警指标明细",
-            "changes": "较上月变化", "notes": "说明"}
+            "watch": "关注名单：认定红色等级县市区及指标测算红色预警县市区（工资、三个月内需自筹债务本息与库款）", "flags": "预警指标明细",
+            "changes": "较上月变化", "outlook": "库款预测：未来三个月月末库款（按现金流计划）", "notes": "说明"}
 #: What the month-over-month table's figures are.
 SINCE_NOTE = "变动为本月与上月同一方法预计全年之差；当月收入为本月累计减上月累计，同比为与上年同月相比。"
 
@@ -269,7 +282,9 @@ def cards(report: MonthlyReport) -> list[tuple[int, str, bool]]:
 def name_lists(report: MonthlyReport) -> list[tuple[str, str]]:
     """The counties a leader asks about by name: (label, the names joined), only lists that are not empty."""
     s = report.summary
-    lists = [("认定红色等级或指标测算最高预警等级为红色的县市区", s.red_names),
+    lists = [("认定红色等级县市区", s.red_names),
+             ("指标测算最高预警等级为红色（非认定红色等级）", s.red_computed_names),
+             ("预计三个月内库款出现缺口（月份）", s.cash_short_names),
              ("完成预算可能性低", s.unlikely_names), ("进度双落后", s.behind_names)]
     return [(label, named(names)) for label, names in lists if names]
 
